@@ -1,0 +1,57 @@
+"""The attribution port: from an issue's words to the upstream stage that must change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class ShotContext:
+    code: str
+    action: str = ""
+    dialogue: str = ""
+    characters: tuple[str, ...] = ()
+    setting: str = ""
+    camera: str = ""
+    duration: float = 8.0
+    video_prompt: str = ""
+
+
+@dataclass(frozen=True)
+class AttributionRequest:
+    description: str
+    category: str | None = None  # an IssueCategory value the user picked, if any
+    shot: ShotContext | None = None
+    neighbours: tuple[ShotContext, ...] = ()
+    scene_elements: tuple[str, ...] = ()  # names of characters/locations/props defined in stage 8
+
+
+@dataclass(frozen=True)
+class Attribution:
+    stage: int  # 7, 8, 9 or 10
+    category: str  # IssueCategory value
+    confidence: float
+    reason: str
+    shots: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    source: str = "local"
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "stage": self.stage,
+            "category": self.category,
+            "shots": list(self.shots),
+            "fields": list(self.fields),
+            "confidence": round(self.confidence, 3),
+            "reason": self.reason,
+            "source": self.source,
+        }
+
+
+class Attributor(Protocol):
+    name: str
+
+    def attribute(self, request: AttributionRequest) -> Attribution:
+        """Propose the stage to fix; never raises for bad model output."""

@@ -1,0 +1,84 @@
+"""Runtime settings from RUSHES_* environment variables and an optional .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Credits per second of video, per model and audio on/off. 1 credit = US$0.01, so these
+# follow the published per-second prices (VEO_NOTES.md); "mock" is priced like Veo 3.1 Fast
+# so the demo shows realistic costs.
+DEFAULT_VIDEO_PRICES: dict[str, dict[str, int]] = {
+    "mock": {"audio": 10, "silent": 8},
+    "veo-3.1-generate-001": {"audio": 40, "silent": 40},
+    "veo-3.1-fast-generate-001": {"audio": 10, "silent": 8},
+    "veo-3.1-fast-generate-001@1080p": {"audio": 12, "silent": 10},
+    "veo-3.0-generate-001": {"audio": 40, "silent": 20},
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RUSHES_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///rushes-data/rushes.db"
+    media_dir: Path = Path("rushes-data/media")
+    media_url: str | None = None
+
+    video_provider: Literal["mock", "veo"] = "mock"
+    image_provider: Literal["mock", "gemini"] = "mock"
+    attribution: Literal["local", "gemini"] = "local"
+
+    # Vertex AI (real adapters); project and location fall back to GOOGLE_CLOUD_* in the adapters.
+    vertex_base_url: str | None = None
+    vertex_token: str | None = None
+    vertex_project: str | None = None
+    vertex_location: str | None = None
+    vertex_api_version: str | None = None
+    veo_model: str = "veo-3.1-fast-generate-001"
+    veo_resolution: Literal["720p", "1080p"] = "720p"
+    veo_aspect_ratio: Literal["16:9", "9:16"] = "16:9"
+    veo_generate_audio: bool = True
+    veo_negative_prompt: str | None = None
+    gemini_image_model: str = "gemini-2.5-flash-image"
+    gemini_text_model: str = "gemini-2.5-flash"
+    attribution_timeout_seconds: float = 8.0
+
+    # Worker
+    job_lease_seconds: float = 30.0
+    provider_poll_seconds: float = 5.0
+    worker_idle_poll_seconds: float = 0.2
+    job_max_attempts: int = 5
+    retry_base_seconds: float = 2.0
+    retry_max_seconds: float = 120.0
+    submitting_policy: Literal["attention", "resubmit"] = "attention"
+
+    # Mock providers: simulated latency and fault injection (shares in [0, 1]).
+    mock_latency_seconds: float = 2.0
+    mock_fail_429: float = Field(0.0, ge=0, le=1)
+    mock_fail_safety: float = Field(0.0, ge=0, le=1)
+    mock_fail_corrupt: float = Field(0.0, ge=0, le=1)
+    mock_seed: int | None = None
+
+    # Money: credits per second of video per model, per generated frame image, starting grant.
+    video_prices: dict[str, dict[str, int]] = Field(default_factory=lambda: dict(DEFAULT_VIDEO_PRICES))
+    frame_image_credits: int = 4
+    demo_starting_credits: int = 2000
+
+    # Server
+    host: str = "127.0.0.1"
+    port: int = 8000
+    load_demo: bool = True
+
+    @property
+    def video_model(self) -> str:
+        """The model name renders are planned and priced with."""
+        return "mock" if self.video_provider == "mock" else self.veo_model
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
