@@ -46,7 +46,8 @@ class ShotAssessment:
     end: ArtifactCheck | None  # None for start-frame-only shots
     clip: ArtifactCheck
     frame_prompt: str
-    video_prompt: str
+    video_prompt: str  # what will be sent: the override if there is one, else the assembled prompt
+    assembled_video_prompt: str
     start_frame_only: bool
     override_outdated: bool
     continuity_broken: bool
@@ -174,6 +175,7 @@ def assess_shot(scene: SceneState, index: int, previous_anchor: str | None, prev
         clip=clip_check,
         frame_prompt=assembled.frame_prompt,
         video_prompt=video_prompt,
+        assembled_video_prompt=assembled.video_prompt,
         start_frame_only=start_only,
         override_outdated=override_outdated,
         continuity_broken=continuity_broken,

@@ -1,0 +1,46 @@
+"""The demo project: three scenes with dialogue, visual states, prompts, frames and starting credits."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from sqlalchemy import select
+
+from rushes.services.accounts import default_account, grant
+from rushes.services.importer import parse_project
+from rushes.services.projects import create_project
+from rushes.store import models as m
+from rushes.domain.stages import Stage
+from rushes.domain.staleness import shot_list_digest
+from rushes.services.snapshot import load_project
+
+DEMO_FILE = "keepers_light.json"
+
+
+def demo_spec():
+    text = resources.files("rushes.demo").joinpath(DEMO_FILE).read_text(encoding="utf-8")
+    return parse_project(json.loads(text))
+
+
+def create_demo(app) -> dict:
+    """Create the demo project (frames drawn by the image provider, shot lists locked, frames approved)."""
+    with app.db.session() as session:
+        account = default_account(session)
+        if session.scalar(select(m.LedgerEntry.id).where(m.LedgerEntry.account_id == account.id,
+                                                         m.LedgerEntry.kind == "grant").limit(1)) is None:
+            grant(session, account.id, app.settings.demo_starting_credits, "starting credits")
+        project = create_project(app, session, demo_spec(), {}, account.id, generate_missing=True, approve=True)
+        for snap in load_project(session, project.id, app.render_spec):
+            session.add(m.StageLock(scene_id=snap.scene.id, stage=int(Stage.SHOT_LIST), digest=shot_list_digest(snap.state)))
+        scenes = list(session.scalars(select(m.Scene).where(m.Scene.project_id == project.id).order_by(m.Scene.number)))
+        return {"project_id": project.id, "name": project.name,
+                "scene_ids": [s.id for s in scenes], "scenes": [{"id": s.id, "number": s.number, "title": s.title} for s in scenes]}
+
+
+def ensure_demo(app) -> dict | None:
+    """Load the demo on first start, when the database has no project yet."""
+    with app.db.session() as session:
+        if session.scalar(select(m.Project.id).limit(1)) is not None:
+            return None
+    return create_demo(app)

@@ -1,0 +1,152 @@
+"""`rushes import`: a project as one JSON file, validated whole before anything is written.
+
+Format (every key but `name` and `scenes` optional):
+
+    {"name": "The Keeper's Light", "style": "35mm film, teal and amber", "logline": "...",
+     "scenes": [{"title": "Storm Warning", "synopsis": "...",
+                 "visual_states": [{"kind": "character", "name": "Mara", "description": "..."}],
+                 "shots": [{"code": "1A", "duration": 8, "action": "...", "dialogue": "MARA: line",
+                            "characters": ["Mara"], "setting": "Lamp room", "camera": "Slow push-in",
+                            "sfx": "Wind", "start_frame_only": false,
+                            "start_frame": "frames/1A-start.png", "end_frame": "frames/1A-end.png"}]}]}
+
+Frame paths are relative to the JSON file and must stay inside its folder.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from rushes.domain.shots import ShotFieldError, build_fields, check_unique_codes
+from rushes.media.probe import MediaError, probe_image
+
+
+class ImportError_(ValueError):
+    """A refused import file; `path` names the bad field like scenes[1].shots[0].duration."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+        self.message = message
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VisualStateIn(_Strict):
+    kind: Literal["character", "location", "prop"]
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=4000)
+
+
+class ShotIn(_Strict):
+    code: str
+    duration: float
+    action: str = ""
+    dialogue: str = ""
+    characters: list[str] = Field(default_factory=list)
+    setting: str = ""
+    camera: str = ""
+    sfx: str = ""
+    start_frame_only: bool = False
+    start_frame: str | None = None
+    end_frame: str | None = None
+
+    @model_validator(mode="after")
+    def _fields_are_valid(self):
+        try:
+            fields = build_fields(self.model_dump())
+        except ShotFieldError as err:
+            raise ValueError(f"{err.field}: {err.message}") from None
+        self.code = fields.code
+        if self.start_frame_only and self.end_frame:
+            raise ValueError("end_frame: a start-frame-only shot has no end frame")
+        return self
+
+
+class SceneIn(_Strict):
+    title: str = Field(min_length=1, max_length=200)
+    synopsis: str = ""
+    visual_states: list[VisualStateIn] = Field(default_factory=list)
+    shots: list[ShotIn] = Field(min_length=1, max_length=60)
+
+    @field_validator("shots")
+    @classmethod
+    def _unique_codes(cls, shots: list[ShotIn]) -> list[ShotIn]:
+        try:
+            check_unique_codes([s.code for s in shots])
+        except ShotFieldError as err:
+            raise ValueError(err.message) from None
+        return shots
+
+
+class ProjectIn(_Strict):
+    name: str = Field(min_length=1, max_length=200)
+    style: str = Field(default="", max_length=500)
+    logline: str = ""
+    scenes: list[SceneIn] = Field(min_length=1, max_length=200)
+
+
+def _location(loc: tuple) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part not in ("function-after", "function-before") and not str(part).startswith(("function", "literal")):
+            path += ("." if path else "") + str(part)
+    return path
+
+
+def parse_project(data: object) -> ProjectIn:
+    try:
+        return ProjectIn.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        message = first["msg"].removeprefix("Value error, ")
+        path = _location(first["loc"])
+        if ": " in message and message.split(": ", 1)[0] in ("code", "duration", "action", "dialogue", "setting",
+                                                                "camera", "sfx", "characters", "end_frame"):
+            field, message = message.split(": ", 1)
+            path = f"{path}.{field}" if path else field
+        raise ImportError_(path, message) from None
+
+
+def load_frames(project: ProjectIn, base: Path) -> dict[tuple[int, int, str], bytes]:
+    """Read and check every referenced frame image before anything is written."""
+    root = base.resolve()
+    images = {}
+    for si, scene in enumerate(project.scenes):
+        for hi, shot in enumerate(scene.shots):
+            for kind in ("start", "end"):
+                rel = getattr(shot, f"{kind}_frame")
+                if not rel:
+                    continue
+                where = f"scenes[{si}].shots[{hi}].{kind}_frame"
+                path = (root / rel).resolve()
+                if not path.is_relative_to(root):
+                    raise ImportError_(where, "frame paths must stay inside the import file's folder")
+                if not path.is_file():
+                    raise ImportError_(where, f"no such file: {rel}")
+                data = path.read_bytes()
+                try:
+                    probe_image(data)
+                except MediaError as err:
+                    raise ImportError_(where, err.reason) from None
+                images[(si, hi, kind)] = data
+    return images
+
+
+def read_import_file(path: Path) -> tuple[ProjectIn, dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise ImportError_("", f"cannot read {path}: {err}") from None
+    except json.JSONDecodeError as err:
+        raise ImportError_("", f"not valid JSON (line {err.lineno}, column {err.colno}): {err.msg}") from None
+    project = parse_project(data)
+    return project, load_frames(project, path.parent)
