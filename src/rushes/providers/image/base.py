@@ -14,6 +14,7 @@ class ImageRequest:
     width: int = 1280
     height: int = 720
     label: str = ""  # e.g. "3A start", drawn by the mock
+    seed: int | None = None  # a new seed asks for a new variation of the same prompt
 
 
 @dataclass(frozen=True)
