@@ -1,0 +1,48 @@
+"""Choose the attributor the settings ask for (RUSHES_ATTRIBUTION=local|gemini)."""
+
+from __future__ import annotations
+
+from rushes.providers.attribution.base import Attribution, AttributionRequest, Attributor
+from rushes.providers.attribution.local import LocalAttributor
+from rushes.providers.errors import ProviderError
+from rushes.settings import Settings
+
+
+class UnconfiguredGemini:
+    """Stands in when Gemini was asked for but no client can be built; every answer says why."""
+
+    name = "gemini"
+
+    def __init__(self, problem: str, fallback: Attributor) -> None:
+        self.problem = problem
+        self.fallback = fallback
+
+    def attribute(self, request: AttributionRequest) -> Attribution:
+        local = self.fallback.attribute(request)
+        reason = f"Gemini unavailable ({self.problem}); {self.fallback.name}: {local.reason}"
+        return Attribution(
+            stage=local.stage,
+            category=local.category,
+            confidence=local.confidence,
+            reason=reason,
+            shots=local.shots,
+            fields=local.fields,
+            source=local.source,
+            extra={**local.extra, "fallback_from": "gemini", "gemini_error": self.problem},
+        )
+
+
+def make_attributor(settings: Settings) -> Attributor:
+    """The local classifier by default; Gemini (falling back to it) when configured."""
+    local = LocalAttributor()
+    if settings.attribution != "gemini":
+        return local
+    from rushes.providers.attribution.gemini import GeminiAttributor
+    from rushes.providers.vertex import VERTEX_ERRORS, make_client, map_api_error
+
+    timeout = settings.attribution_timeout_seconds
+    try:
+        client = make_client(settings, timeout_ms=int(timeout * 1000))
+    except (ProviderError, *VERTEX_ERRORS) as exc:
+        return UnconfiguredGemini(map_api_error(exc).reason, local)
+    return GeminiAttributor(client, settings.gemini_text_model, fallback=local, timeout=timeout)

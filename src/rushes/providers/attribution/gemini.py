@@ -1,0 +1,193 @@
+"""Gemini attributor: structured JSON from a Gemini model, with the local attributor as safety net."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from google import genai
+from google.genai import types
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from rushes.domain.issues import CATEGORY_LABELS, CATEGORY_ROUTES, IssueCategory
+from rushes.providers.attribution.base import Attribution, AttributionRequest, Attributor, ShotContext
+from rushes.providers.vertex import VERTEX_ERRORS, map_api_error
+
+CATEGORY_VALUES = [c.value for c in IssueCategory]
+
+RESPONSE_SCHEMA = types.Schema(
+    type=types.Type.OBJECT,
+    properties={
+        # Vertex only allows enums on strings, so the stage travels as "7".."10".
+        "stage": types.Schema(type=types.Type.STRING, enum=["7", "8", "9", "10"]),
+        "category": types.Schema(type=types.Type.STRING, enum=CATEGORY_VALUES),
+        "shots": types.Schema(type=types.Type.ARRAY, items=types.Schema(type=types.Type.STRING)),
+        "fields": types.Schema(type=types.Type.ARRAY, items=types.Schema(type=types.Type.STRING)),
+        "confidence": types.Schema(type=types.Type.NUMBER, minimum=0, maximum=1),
+        "reason": types.Schema(type=types.Type.STRING),
+    },
+    required=["stage", "category", "confidence", "reason"],
+    property_ordering=["stage", "category", "shots", "fields", "confidence", "reason"],
+)
+
+INSTRUCTIONS = """You triage review notes on an AI-generated short film scene. Each shot was made
+from a shot list (stage 7: code, duration <= 8 s, action, dialogue, characters, setting, camera,
+shot order), a scene-wide visual definition of each character, location and prop (stage 8), a
+video prompt per shot (stage 9: visual part and audio part with SFX and spoken lines) and anchor
+frames per shot (stage 10: start frame and optional end frame). Say which stage must change:
+- 10 visual_continuity: something jumps or mismatches between shots or between a shot's frames.
+- 8 visual_continuity: a character, location or prop looks wrong for the whole scene (design,
+  costume, age, set dressing), not a jump between shots.
+- 9 dialogue_audio: mumbled/wrong/out-of-sync lines, voices, SFX, music; or the render ignores the
+  prompt's camera, motion or style.
+- 7 timing: too long, drags, rushed, hold, split or merge shots.
+- 7 narrative_structure: order, motivation, missing beat, story logic, rewriting a line.
+Fields: 10 start_frame/end_frame; 9 video_prompt.audio/video_prompt.visual; 7 duration/action/
+dialogue/order; 8 character:<name>/location:<name>/prop:<name>. The reason is one line that quotes
+the note's own words. The picked category is a strong hint but the note's words win."""
+
+
+class GeminiAnswer(BaseModel):
+    """The model's JSON answer, checked before anyone acts on it."""
+
+    stage: Literal[7, 8, 9, 10]
+    category: Literal["visual_continuity", "timing", "dialogue_audio", "narrative_structure"]
+    shots: list[str] = Field(default_factory=list, max_length=8)
+    fields: list[str] = Field(default_factory=list, max_length=8)
+    confidence: float = Field(ge=0.0, le=1.0)
+    reason: str = Field(min_length=1, max_length=500)
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _stage_from_text(cls, value: Any) -> Any:
+        return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+
+    @field_validator("reason")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @model_validator(mode="after")
+    def _category_routes_to_stage(self) -> GeminiAnswer:
+        if self.stage != 8 and CATEGORY_ROUTES[IssueCategory(self.category)] != self.stage:
+            raise ValueError(f"category {self.category} does not route to stage {self.stage}")
+        return self
+
+
+class GeminiAttributor:
+    """Asks Gemini for an attribution; any failure falls back to `fallback`, saying why."""
+
+    name = "gemini"
+
+    def __init__(self, client: genai.Client, model: str, fallback: Attributor, timeout: float = 8.0) -> None:
+        self.client = client
+        self.model = model
+        self.fallback = fallback
+        self.timeout = timeout
+
+    def attribute(self, request: AttributionRequest) -> Attribution:
+        try:
+            response = self.client.models.generate_content(
+                model=self.model,
+                contents=render_prompt(request),
+                config=types.GenerateContentConfig(
+                    system_instruction=INSTRUCTIONS,
+                    response_mime_type="application/json",
+                    response_schema=RESPONSE_SCHEMA,
+                    temperature=0.0,
+                    http_options=types.HttpOptions(timeout=int(self.timeout * 1000)),
+                ),
+            )
+        except VERTEX_ERRORS as exc:
+            return self._fall_back(request, _why(exc))
+        blocked = _blocked(response)
+        if blocked:
+            return self._fall_back(request, blocked)
+        try:
+            answer = GeminiAnswer.model_validate(json.loads(response.text or ""))
+        except (json.JSONDecodeError, ValidationError, ValueError) as exc:
+            return self._fall_back(request, f"invalid answer: {_first_error(exc)}")
+        return Attribution(
+            stage=answer.stage,
+            category=answer.category,
+            confidence=answer.confidence,
+            reason=answer.reason,
+            shots=tuple(answer.shots),
+            fields=tuple(answer.fields),
+            source="gemini",
+            extra={"model": self.model},
+        )
+
+    def _fall_back(self, request: AttributionRequest, why: str) -> Attribution:
+        local = self.fallback.attribute(request)
+        reason = f"Gemini unavailable ({why}); {self.fallback.name}: {local.reason}"
+        return Attribution(
+            stage=local.stage,
+            category=local.category,
+            confidence=local.confidence,
+            reason=" ".join(reason.split()),
+            shots=local.shots,
+            fields=local.fields,
+            source=local.source,
+            extra={**local.extra, "fallback_from": "gemini", "gemini_error": why},
+        )
+
+
+def _blocked(response: types.GenerateContentResponse) -> str | None:
+    """Why the model gave no answer at all (a blocked prompt or a safety stop), if it did not."""
+    feedback = response.prompt_feedback
+    if feedback is not None and feedback.block_reason:
+        return f"prompt blocked: {getattr(feedback.block_reason, 'value', feedback.block_reason)}"
+    candidates = response.candidates or []
+    finish = candidates[0].finish_reason if candidates else None
+    if finish is not None and str(getattr(finish, "value", finish)) in ("SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST"):
+        return f"answer blocked: {getattr(finish, 'value', finish)}"
+    return None
+
+
+def _why(exc: BaseException) -> str:
+    code, status = getattr(exc, "code", None), getattr(exc, "status", None)
+    if isinstance(code, int) and code:
+        return f"{code} {status or ''}".strip()
+    error = map_api_error(exc)
+    return "timeout" if "timed out" in error.reason else error.reason[:120]
+
+
+def _first_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "answer"
+        return f"{where}: {err['msg']}"
+    if isinstance(exc, json.JSONDecodeError):
+        return "not JSON"
+    return str(exc)[:120]
+
+
+def _shot_lines(shot: ShotContext) -> list[str]:
+    lines = [f"code {shot.code}, duration {shot.duration:g} s"]
+    for label, value in (
+        ("action", shot.action),
+        ("dialogue", shot.dialogue),
+        ("characters", ", ".join(shot.characters)),
+        ("setting", shot.setting),
+        ("camera", shot.camera),
+        ("video prompt", shot.video_prompt),
+    ):
+        if value:
+            lines.append(f"{label}: {value}")
+    return lines
+
+
+def render_prompt(request: AttributionRequest) -> str:
+    """The user turn: the note, the picked category, the pinned shot and the scene's elements."""
+    parts = [f"Review note: {request.description.strip()}"]
+    if request.category:
+        label = CATEGORY_LABELS.get(IssueCategory(request.category), request.category)
+        parts.append(f"Category the filmmaker picked: {request.category} ({label})")
+    if request.shot is not None:
+        parts.append("Pinned shot:\n  " + "\n  ".join(_shot_lines(request.shot)))
+    if request.neighbours:
+        parts.append("Neighbouring shots: " + ", ".join(n.code for n in request.neighbours))
+    if request.scene_elements:
+        parts.append("Defined scene elements (stage 8): " + ", ".join(request.scene_elements))
+    return "\n".join(parts)

@@ -1,0 +1,99 @@
+"""POST /api/attribution: propose where to fix a review note."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from rushes.domain.issues import IssueCategory
+from rushes.providers.attribution.base import AttributionRequest, Attributor, ShotContext
+from rushes.providers.attribution.factory import make_attributor
+from rushes.settings import get_settings
+
+router = APIRouter()
+
+SceneContext = tuple[ShotContext, tuple[ShotContext, ...], tuple[str, ...]]
+
+
+class ShotIn(BaseModel):
+    code: str = Field(min_length=1, max_length=16)
+    action: str = Field("", max_length=4000)
+    dialogue: str = Field("", max_length=4000)
+    characters: list[str] = Field(default_factory=list, max_length=50)
+    setting: str = Field("", max_length=1000)
+    camera: str = Field("", max_length=1000)
+    duration: float = Field(8.0, gt=0, le=60)
+    video_prompt: str = Field("", max_length=8000)
+
+    def context(self) -> ShotContext:
+        return ShotContext(
+            code=self.code,
+            action=self.action,
+            dialogue=self.dialogue,
+            characters=tuple(self.characters),
+            setting=self.setting,
+            camera=self.camera,
+            duration=self.duration,
+            video_prompt=self.video_prompt,
+        )
+
+
+class AttributionIn(BaseModel):
+    description: str = Field(min_length=1, max_length=2000)
+    category: IssueCategory | None = None
+    shot_id: int | str | None = None
+    shot: ShotIn | None = None
+    neighbours: list[ShotIn] = Field(default_factory=list, max_length=4)
+    scene_elements: list[str] = Field(default_factory=list, max_length=200)
+
+
+def resolve_shot_context(shot_id: int | str) -> SceneContext:
+    """The pinned shot, its neighbours and the scene's element names; the app overrides this."""
+    raise HTTPException(status_code=404, detail="unknown shot")
+
+
+def pinned_shot_context(body: Annotated[AttributionIn, Body()], request: Request) -> SceneContext | None:
+    """Resolve `shot_id` through resolve_shot_context, honouring app.dependency_overrides for it."""
+    if body.shot_id is None:
+        return None
+    # resolve_shot_context takes the id from the body, which FastAPI cannot inject into a
+    # dependency on its own; looking the override up here lets the app replace it as usual.
+    overrides = getattr(request.app, "dependency_overrides", {})
+    return overrides.get(resolve_shot_context, resolve_shot_context)(body.shot_id)
+
+
+_attributor: Attributor | None = None
+
+
+def get_attributor() -> Attributor:
+    """One attributor per process, so the local model trains once."""
+    global _attributor
+    if _attributor is None:
+        _attributor = make_attributor(get_settings())
+    return _attributor
+
+
+@router.post("/api/attribution")
+def attribute_issue(
+    body: Annotated[AttributionIn, Body()],
+    attributor: Annotated[Attributor, Depends(get_attributor)],
+    pinned: Annotated[SceneContext | None, Depends(pinned_shot_context)],
+) -> dict[str, Any]:
+    """Stage, category, shots, fields, confidence and a one-line reason for the note."""
+    shot = body.shot.context() if body.shot is not None else None
+    neighbours = tuple(n.context() for n in body.neighbours)
+    elements = tuple(body.scene_elements)
+    if pinned is not None:
+        shot, stored_neighbours, stored_elements = pinned
+        neighbours = neighbours or stored_neighbours
+        elements = elements or stored_elements
+    request = AttributionRequest(
+        description=body.description,
+        category=body.category.value if body.category else None,
+        shot=shot,
+        neighbours=neighbours,
+        scene_elements=elements,
+    )
+    return attributor.attribute(request).as_dict()
