@@ -7,11 +7,8 @@ from sqlalchemy.orm import Session
 
 from rushes.domain.shots import ShotFieldError, ShotFields, build_fields, check_unique_codes
 from rushes.domain.staleness import ShotAssessment
+from rushes.services.errors import NotFound
 from rushes.store import models as m
-
-
-class NotFound(LookupError):
-    """An id that names nothing; the API answers 404."""
 
 
 def _next_version(session: Session, model, **keys) -> int:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timezone, datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 
-from sqlalchemy import select, func
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rushes.domain.staleness import SceneAssessment
@@ -29,46 +30,88 @@ def previous_anchor_key(snapshot: SceneSnapshot, shot_id: int) -> str | None:
     return snapshot.state.incoming_anchor if index == 0 else shots[index - 1].anchor_out
 
 
-def store_frame(app, session: Session, assessment: SceneAssessment, shot_id: int, kind: str, data: bytes,
-                source: str, cost: int = 0, job_id: int | None = None) -> m.Frame:
-    """Check an image's content and keep it as the next version of a shot's start or end frame."""
-    if kind not in FRAME_KINDS:
-        raise ValueError(f"frame kind must be start or end, not {kind!r}")
+@dataclass(frozen=True)
+class FrameOrder:
+    """One frame to draw, with the inputs it is drawn from (captured before the provider call)."""
+
+    shot_id: int
+    kind: str
+    request: ImageRequest
+    inputs: dict
+    inputs_digest: str
+
+
+def _save(app, session: Session, shot_id: int, kind: str, data: bytes, source: str, inputs: dict, inputs_digest: str,
+          cost: int, job_id: int | None) -> m.Frame:
     image = probe_image(data)
-    check = assessment.shot(shot_id)
-    expected = check.start if kind == "start" else (check.end or check.start)
-    if kind == "end" and check.end is None:
-        raise ValueError("this shot is start-frame-only: it has no end frame")
     key = app.media.put(data, ext_for_mime(image.mime))
     frame = m.Frame(shot_id=shot_id, kind=kind, version=_next_frame_version(session, shot_id, kind), media_key=key,
                     mime=image.mime, width=image.width, height=image.height, source=source,
-                    inputs=expected.expected_inputs, inputs_digest=expected.expected_digest,
-                    cost_credits=cost, job_id=job_id)
+                    inputs=inputs, inputs_digest=inputs_digest, cost_credits=cost, job_id=job_id)
     session.add(frame)
     session.flush()
     return frame
 
 
-def generate_frames(app, session: Session, snapshot: SceneSnapshot, shot_id: int, kinds=FRAME_KINDS,
-                    seed: int | None = None, job_id: int | None = None, cost_each: int = 0) -> list[m.Frame]:
-    """Draw the requested frames of one shot; the start takes the previous anchor as its reference."""
+def store_frame(app, session: Session, assessment: SceneAssessment, shot_id: int, kind: str, data: bytes,
+                source: str, cost: int = 0, job_id: int | None = None) -> m.Frame:
+    """Check an image's content and keep it as the next version of a shot's start or end frame."""
+    if kind not in FRAME_KINDS:
+        raise ValueError(f"frame kind must be start or end, not {kind!r}")
+    check = assessment.shot(shot_id)
+    if kind == "end" and check.end is None:
+        raise ValueError("this shot is start-frame-only: it has no end frame")
+    expected = check.start if kind == "start" else check.end
+    return _save(app, session, shot_id, kind, data, source, expected.expected_inputs, expected.expected_digest, cost, job_id)
+
+
+def frame_orders(app, snapshot: SceneSnapshot, shot_id: int, kinds=FRAME_KINDS, seed: int | None = None) -> list[FrameOrder]:
+    """What to ask the image provider for; the start takes the previous anchor frame as its reference."""
     check = snapshot.assessment.shot(shot_id)
-    made = []
+    orders = []
     for kind in kinds:
+        if kind not in FRAME_KINDS:
+            raise ValueError(f"frame kind must be start or end, not {kind!r}")
         if kind == "end" and check.end is None:
             continue
         if kind == "start":
             ref_key = previous_anchor_key(snapshot, shot_id)
         else:
-            start = made[0] if made else snapshot.frames.get((shot_id, "start"))
+            start = snapshot.frames.get((shot_id, "start"))
             ref_key = start.media_key if start is not None else None
-        reference = app.media.read(ref_key) if ref_key else None
-        request = ImageRequest(prompt=check.frame_prompt + (" Closing moment of the action." if kind == "end" else ""),
-                               reference=reference, label=f"{check.code} {kind}", seed=seed)
-        image = app.images.generate(request)
-        made.append(store_frame(app, session, snapshot.assessment, shot_id, kind, image.data, "generated",
-                                cost_each, job_id))
-    return made
+        expected = check.start if kind == "start" else check.end
+        prompt = check.frame_prompt + (" Closing moment of the action." if kind == "end" else "")
+        request = ImageRequest(prompt=prompt, reference=app.media.read(ref_key) if ref_key else None,
+                               label=f"{check.code} {kind}", seed=seed)
+        orders.append(FrameOrder(shot_id, kind, request, expected.expected_inputs, expected.expected_digest))
+    return orders
+
+
+def draw_frames(app, orders: list[FrameOrder]) -> list[tuple[FrameOrder, bytes]]:
+    """Call the image provider; a fresh start frame becomes the end frame's reference."""
+    drawn = []
+    new_start = None
+    for order in orders:
+        request = order.request
+        if order.kind == "end" and new_start is not None:
+            request = replace(request, reference=new_start)
+        data = app.images.generate(request).data
+        if order.kind == "start":
+            new_start = data
+        drawn.append((order, data))
+    return drawn
+
+
+def save_frames(app, session: Session, drawn: list[tuple[FrameOrder, bytes]], source: str = "generated",
+                cost_each: int = 0, job_id: int | None = None) -> list[m.Frame]:
+    return [_save(app, session, o.shot_id, o.kind, data, source, o.inputs, o.inputs_digest, cost_each, job_id)
+            for o, data in drawn]
+
+
+def generate_frames(app, session: Session, snapshot: SceneSnapshot, shot_id: int, kinds=FRAME_KINDS,
+                    seed: int | None = None) -> list[m.Frame]:
+    """Draw and keep frames now (import and demo); the worker splits this around the provider call."""
+    return save_frames(app, session, draw_frames(app, frame_orders(app, snapshot, shot_id, kinds, seed)))
 
 
 def approve_frames(session: Session, shot_id: int) -> list[m.Frame]:

@@ -1,0 +1,49 @@
+"""Check a finished render with PyAV, keep it content-addressed with its poster and strip, end the job."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from rushes.jobs.queue import end_job
+from rushes.media.probe import MediaError, probe_clip, validate_clip
+from rushes.media.thumbs import poster_jpeg, thumbnail_strip
+from rushes.store import models as m
+
+
+def collect_clip(rushes, job_id: int, owner: str, video: bytes) -> None:
+    from rushes.jobs.steps import locked_job
+
+    with rushes.db.session() as session:
+        payload = dict(locked_job(session, job_id, owner).payload)
+    try:
+        probe = probe_clip(video)
+        validate_clip(probe, float(payload["render_seconds"]), require_audio=payload["render"]["generate_audio"])
+        poster = poster_jpeg(video)
+        strip, strip_meta = thumbnail_strip(video, count=8)
+    except MediaError as err:
+        with rushes.db.session() as session:
+            end_job(session, locked_job(session, job_id, owner), "failed",
+                    f"the provider returned an unusable clip: {err.reason}", "corrupt", refund=True)
+        return
+    media_key = rushes.media.put(video, "mp4")
+    poster_key = rushes.media.put(poster, "jpg")
+    strip_key = rushes.media.put(strip, "jpg")
+    with rushes.db.session() as session:
+        job = locked_job(session, job_id, owner)
+        if job.cancel_requested:
+            end_job(session, job, "cancelled", "cancelled while rendering (the provider may still bill it)")
+            return
+        version = (session.scalar(select(func.max(m.Clip.version)).where(m.Clip.shot_id == job.shot_id)) or 0) + 1
+        render = payload["render"]
+        clip = m.Clip(shot_id=job.shot_id, version=version, media_key=media_key, poster_key=poster_key,
+                      strip_key=strip_key, strip_meta=strip_meta, duration=probe.duration_seconds, fps=probe.fps,
+                      width=probe.width, height=probe.height, provider=rushes.settings.video_provider,
+                      model=render["model"], inputs=payload["inputs"], inputs_digest=payload["inputs_digest"],
+                      cost_credits=job.cost_credits, job_id=job.id)
+        session.add(clip)
+        session.flush()
+        slot = session.scalar(select(m.TakeSlot).where(m.TakeSlot.job_id == job.id))
+        if slot is not None:
+            slot.clip_id = clip.id
+        job.progress = 1.0
+        end_job(session, job, "succeeded")

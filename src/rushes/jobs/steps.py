@@ -1,0 +1,159 @@
+"""One step of a leased job: submit, poll, or collect. Each step ends by snoozing or ending the job."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from rushes.jobs.faults import crash_point
+from rushes.jobs.queue import backoff_seconds, end_job, now, release
+from rushes.providers.errors import PermanentProviderError, TransientProviderError
+from rushes.providers.video.base import DialogueLine, VideoRequest
+from rushes.store import models as m
+
+log = logging.getLogger("rushes.worker")
+
+
+class LeaseLost(Exception):
+    """Another worker holds this job now; drop the step without writing."""
+
+
+def locked_job(session: Session, job_id: int, owner: str) -> m.RenderJob:
+    job = session.get(m.RenderJob, job_id, with_for_update=True)
+    if job is None or job.lease_owner != owner:
+        raise LeaseLost(job_id)
+    return job
+
+
+def video_request(rushes, payload: dict) -> VideoRequest:
+    render = payload["render"]
+    end_key = payload.get("end_key")
+    return VideoRequest(
+        prompt=payload["prompt"],
+        start_frame=rushes.media.read(payload["start_key"]),
+        start_frame_mime=rushes.media.media_type(payload["start_key"]),
+        end_frame=rushes.media.read(end_key) if end_key else None,
+        end_frame_mime=rushes.media.media_type(end_key) if end_key else "image/png",
+        duration_seconds=int(payload["render_seconds"]),
+        shot_code=payload.get("code", ""),
+        aspect_ratio=render["aspect_ratio"],
+        resolution=render["resolution"],
+        generate_audio=render["generate_audio"],
+        model=render["model"],
+        negative_prompt=rushes.settings.veo_negative_prompt,
+        dialogue=tuple(DialogueLine(s, line) for s, line in payload.get("dialogue", [])),
+    )
+
+
+def _retry_or_fail(rushes, session: Session, job: m.RenderJob, err: TransientProviderError, count: int) -> None:
+    s = rushes.settings
+    if count >= job.max_attempts:
+        end_job(session, job, "failed", f"gave up after {count} tries: {err.reason}", "transient", refund=True)
+        return
+    delay = max(err.retry_after or 0.0, backoff_seconds(count, s.retry_base_seconds, s.retry_max_seconds))
+    job.error = f"{err.reason} (retry {count}/{job.max_attempts - 1} in {delay:.0f} s)"
+    job.error_kind = "transient"
+    release(job, now() + delay)
+
+
+def step_submit(rushes, job_id: int, owner: str) -> None:
+    with rushes.db.session() as session:
+        job = locked_job(session, job_id, owner)
+        if job.cancel_requested:
+            end_job(session, job, "cancelled", "cancelled before it was sent", refund=True)
+            return
+        job.state = "submitting"
+        job.attempt += 1
+        job.updated_at = now()
+        payload = dict(job.payload)
+    crash_point("before_submit")
+    try:
+        operation = rushes.video.submit(video_request(rushes, payload))
+    except TransientProviderError as err:
+        uncertain = _submission_uncertain(err)
+        with rushes.db.session() as session:
+            job = locked_job(session, job_id, owner)
+            if uncertain:
+                _mark_uncertain(rushes, session, job, err.reason)
+            else:
+                job.state = "queued"
+                _retry_or_fail(rushes, session, job, err, job.attempt)
+        return
+    except PermanentProviderError as err:
+        with rushes.db.session() as session:
+            end_job(session, locked_job(session, job_id, owner), "failed", err.reason, err.kind, refund=True)
+        return
+    crash_point("before_submit_persist")
+    with rushes.db.session() as session:
+        job = locked_job(session, job_id, owner)
+        job.operation_name = operation
+        job.submitted_at = now()
+        job.state = "rendering"
+        job.error = None
+        job.progress = 0.0
+        release(job, now() + rushes.settings.provider_poll_seconds)
+    crash_point("after_submit")
+
+
+def _submission_uncertain(err: TransientProviderError) -> bool:
+    try:
+        from rushes.providers.vertex import submission_uncertain
+    except ImportError:
+        return False
+    return submission_uncertain(err)
+
+
+def _mark_uncertain(rushes, session: Session, job: m.RenderJob, reason: str) -> None:
+    """A submit that may have reached the provider without us learning its operation: never resend silently."""
+    if rushes.settings.submitting_policy == "resubmit":
+        job.state = "queued"
+        job.error = f"resubmitting under RUSHES_SUBMITTING_POLICY=resubmit after an unconfirmed submit ({reason})"
+        release(job, now() + rushes.settings.retry_base_seconds)
+        return
+    job.state = "attention"
+    job.error = (f"the provider may have started this render but never confirmed it ({reason}); "
+                 "check the provider console, then resubmit or abandon")
+    job.error_kind = "uncertain"
+    job.lease_owner = None
+    job.lease_expires_at = None
+    job.updated_at = now()
+
+
+def step_recover_submitting(rushes, job_id: int, owner: str) -> None:
+    """A job left 'submitting' by a crashed worker: whether the provider got it is unknown."""
+    with rushes.db.session() as session:
+        job = locked_job(session, job_id, owner)
+        log.warning("job %s was left submitting by a crashed worker", job_id)
+        _mark_uncertain(rushes, session, job, "worker stopped during submission")
+
+
+def step_poll(rushes, job_id: int, owner: str, operation: str) -> None:
+    crash_point("while_polling")
+    try:
+        status = rushes.video.poll(operation)
+    except TransientProviderError as err:
+        with rushes.db.session() as session:
+            job = locked_job(session, job_id, owner)
+            polls = int((job.payload or {}).get("poll_errors", 0)) + 1
+            job.payload = {**job.payload, "poll_errors": polls}
+            _retry_or_fail(rushes, session, job, err, polls)
+        return
+    except PermanentProviderError as err:
+        with rushes.db.session() as session:
+            end_job(session, locked_job(session, job_id, owner), "failed", err.reason, err.kind, refund=True)
+        return
+    if not status.done:
+        with rushes.db.session() as session:
+            job = locked_job(session, job_id, owner)
+            if job.cancel_requested:
+                end_job(session, job, "cancelled", "cancelled while rendering (the provider may still bill it)")
+                return
+            if status.progress is not None:
+                job.progress = max(0.0, min(0.99, float(status.progress)))
+            release(job, now() + rushes.settings.provider_poll_seconds)
+        return
+    crash_point("while_downloading")
+    from rushes.jobs.collect import collect_clip
+
+    collect_clip(rushes, job_id, owner, status.video or b"")

@@ -1,0 +1,108 @@
+"""Stage 11 Confirm & Render: plan the take, then charge, create it and enqueue its jobs in one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from rushes.domain.planning import TakePlan, plan_take
+from rushes.domain.shots import parse_dialogue
+from rushes.services.errors import Conflict
+from rushes.services.accounts import InsufficientCredits, balance
+from rushes.services.snapshot import SceneSnapshot, load_scene
+from rushes.store import models as m
+
+
+def reusable_clips(session, shot_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Every kept clip by shot and inputs digest: any earlier version can come back at no cost."""
+    found: dict[int, dict[str, int]] = {}
+    rows = session.execute(select(m.Clip.shot_id, m.Clip.inputs_digest, m.Clip.id)
+                           .where(m.Clip.shot_id.in_(shot_ids)).order_by(m.Clip.id))
+    for shot_id, digest, clip_id in rows:
+        found.setdefault(shot_id, {})[digest] = clip_id
+    return found
+
+
+def scene_plan(app, session, snap: SceneSnapshot) -> TakePlan:
+    return plan_take(snap.assessment, reusable_clips(session, snap.shot_ids), app.render_spec, app.prices)
+
+
+def _job_payload(snap: SceneSnapshot, plan_shot) -> dict:
+    fields = snap.state.shots[plan_shot.index].fields
+    inputs = plan_shot.inputs
+    return {
+        "code": plan_shot.code,
+        "prompt": inputs["video_prompt"],
+        "start_key": inputs["start"],
+        "end_key": inputs["end"],
+        "duration": plan_shot.duration,
+        "render_seconds": plan_shot.render_seconds,
+        "render": inputs["render"],
+        "dialogue": [[speaker, line] for speaker, line in parse_dialogue(fields.dialogue)],
+        "inputs": inputs,
+        "inputs_digest": plan_shot.inputs_digest,
+    }
+
+
+def find_take(session, scene_id: int, key: str) -> m.Take | None:
+    return session.scalar(select(m.Take).where(m.Take.scene_id == scene_id, m.Take.idempotency_key == key))
+
+
+def confirm_take(app, scene_id: int, idempotency_key: str) -> tuple[int, bool]:
+    """Returns (take id, created). The same key again returns the same take and charges nothing."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 200:
+        raise Conflict("an Idempotency-Key of 1 to 200 characters is required")
+    try:
+        with app.db.session() as session:
+            existing = find_take(session, scene_id, key)
+            if existing is not None:
+                return existing.id, False
+            snap = load_scene(session, scene_id, app.render_spec)
+            if snap.latest_take is not None and snap.latest_take.finished_at is None:
+                raise Conflict(f"take {snap.latest_take.number} of this scene is still rendering; cancel it or wait",
+                               {"take_id": snap.latest_take.id})
+            plan = scene_plan(app, session, snap)
+            if plan.blocked:
+                raise Conflict("some shots cannot be rendered yet",
+                               {"shots": [{"code": s.code, "blockers": list(s.blockers)} for s in plan.blocked]})
+            if not plan.to_render and snap.take_summary is not None and snap.status.value in ("Ready for Review", "Complete"):
+                raise Conflict(f"nothing to render: take {snap.latest_take.number} already matches every shot",
+                               {"take_id": snap.latest_take.id})
+            project = session.get(m.Project, snap.scene.project_id)
+            available = balance(session, project.account_id)
+            if plan.total_credits > available:
+                raise InsufficientCredits(plan.total_credits, available)
+            number = (session.scalar(select(func.max(m.Take.number)).where(m.Take.scene_id == scene_id)) or 0) + 1
+            take = m.Take(scene_id=scene_id, number=number, idempotency_key=key, render=plan.spec.as_dict(),
+                          cost_credits=plan.total_credits)
+            session.add(take)
+            session.flush()
+            for shot in plan.shots:
+                slot = m.TakeSlot(take_id=take.id, shot_id=shot.shot_id, position=shot.index, code=shot.code,
+                                  duration=shot.duration, inputs=shot.inputs, inputs_digest=shot.inputs_digest,
+                                  reused=shot.decision == "reuse", clip_id=shot.reuse_clip_id)
+                session.add(slot)
+                if shot.decision == "render":
+                    job = m.RenderJob(kind="clip", account_id=project.account_id, scene_id=scene_id, shot_id=shot.shot_id,
+                                      take_id=take.id, max_attempts=app.settings.job_max_attempts,
+                                      cost_credits=shot.credits, payload=_job_payload(snap, shot))
+                    session.add(job)
+                    session.flush()
+                    slot.job_id = job.id
+                    session.add(m.LedgerEntry(account_id=project.account_id, amount=-shot.credits, kind="charge",
+                                              take_id=take.id, job_id=job.id,
+                                              memo=f"render {shot.code} ({shot.render_seconds} s, {plan.spec.model})"))
+            session.flush()
+            if not plan.to_render:
+                from rushes.jobs.queue import finish_take_if_done
+
+                finish_take_if_done(session, take)
+            return take.id, True
+    except IntegrityError:
+        # A concurrent confirm with the same key won the race; answer with its take.
+        with app.db.session() as session:
+            existing = find_take(session, scene_id, key)
+            if existing is None:
+                raise
+            return existing.id, False

@@ -1,0 +1,45 @@
+"""Stage 10 regeneration as a job on the render worker, charged per frame and refunded on failure."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from rushes.services.accounts import InsufficientCredits, balance
+from rushes.services.errors import Conflict, NotFound
+from rushes.services.snapshot import load_scene
+from rushes.store import models as m
+
+
+def enqueue_frames(app, shot_id: int, kinds: tuple[str, ...] = ("start", "end")) -> int:
+    """Queue new frames for a shot (a fresh variation each time); returns the job id."""
+    if not kinds or any(k not in ("start", "end") for k in kinds):
+        raise Conflict("kinds must be start and/or end")
+    with app.db.session() as session:
+        shot = session.get(m.Shot, shot_id)
+        if shot is None:
+            raise NotFound(f"unknown shot {shot_id}")
+        busy = session.scalar(select(m.RenderJob.id).where(m.RenderJob.shot_id == shot_id, m.RenderJob.kind == "frames",
+                                                           m.RenderJob.finished_at.is_(None)).limit(1))
+        if busy is not None:
+            raise Conflict("frames for this shot are already being generated", {"job_id": busy})
+        snap = load_scene(session, shot.scene_id, app.render_spec)
+        check = snap.assessment.shot(shot_id)
+        if check.end is None:
+            kinds = tuple(k for k in kinds if k != "end")
+            if not kinds:
+                raise Conflict("this shot is start-frame-only: it has no end frame")
+        project = session.get(m.Project, snap.scene.project_id)
+        cost = len(kinds) * app.prices.frame_image
+        available = balance(session, project.account_id)
+        if cost > available:
+            raise InsufficientCredits(cost, available)
+        seed = (session.scalar(select(m.RenderJob.id).order_by(m.RenderJob.id.desc()).limit(1)) or 0) + 1
+        job = m.RenderJob(kind="frames", account_id=project.account_id, scene_id=shot.scene_id, shot_id=shot_id,
+                          max_attempts=app.settings.job_max_attempts, cost_credits=cost,
+                          payload={"kinds": list(kinds), "seed": seed, "code": check.code})
+        session.add(job)
+        session.flush()
+        if cost:
+            session.add(m.LedgerEntry(account_id=project.account_id, amount=-cost, kind="charge", job_id=job.id,
+                                      memo=f"frames {check.code} ({', '.join(kinds)})"))
+        return job.id

@@ -1,0 +1,121 @@
+"""Plain dicts of scenes, shots and artifacts for the JSON API and the pages."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rushes.services.snapshot import SceneSnapshot
+from rushes.store import models as m
+
+
+def media_url(key: str | None) -> str | None:
+    return f"/media/{key}" if key else None
+
+
+def open_issue_counts(session: Session, scene_ids: list[int]) -> dict[int, dict[int, int]]:
+    """scene id -> {shot id: open issues}, one query."""
+    rows = session.execute(
+        select(m.ReviewIssue.scene_id, m.ReviewIssue.shot_id, func.count())
+        .where(m.ReviewIssue.scene_id.in_(scene_ids), m.ReviewIssue.deleted_at.is_(None),
+               m.ReviewIssue.status.in_(("open", "routed")))
+        .group_by(m.ReviewIssue.scene_id, m.ReviewIssue.shot_id))
+    counts: dict[int, dict[int, int]] = {}
+    for scene_id, shot_id, n in rows:
+        counts.setdefault(scene_id, {})[shot_id] = n
+    return counts
+
+
+def unread_badges(session: Session, scene_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(select(m.Notification.scene_id, func.count()).where(
+        m.Notification.scene_id.in_(scene_ids), m.Notification.read_at.is_(None)).group_by(m.Notification.scene_id))
+    return dict(rows.all())
+
+
+def approved_thumbnail(snap: SceneSnapshot) -> str | None:
+    """The Hub thumbnail: the last shot's end frame of the approved cut."""
+    if snap.latest_take is None or snap.latest_take.approved_at is None or not snap.state.shots:
+        return None
+    return media_url(snap.state.shots[-1].anchor_out)
+
+
+def scene_summary(snap: SceneSnapshot, issues: dict[int, int] | None = None, badge: int = 0) -> dict:
+    stale = [a.code for a in snap.assessment.shots if a.clip.stale or a.prompt.stale or a.start.stale or (a.end and a.end.stale)]
+    return {
+        "id": snap.scene.id,
+        "project_id": snap.scene.project_id,
+        "number": snap.scene.number,
+        "title": snap.scene.title,
+        "synopsis": snap.scene.synopsis,
+        "status": snap.status.value,
+        "shot_count": len(snap.state.shots),
+        "duration": sum(s.fields.duration for s in snap.state.shots),
+        "stale_shots": stale,
+        "continuity_broken": snap.assessment.continuity_broken,
+        "open_issues": sum((issues or {}).values()),
+        "unread_notifications": badge,
+        "latest_take_id": snap.latest_take.id if snap.latest_take else None,
+        "thumbnail_url": approved_thumbnail(snap),
+        "review_url": f"/scenes/{snap.scene.id}/review",
+    }
+
+
+def _frame_view(frame: m.Frame | None, check) -> dict | None:
+    if check is None:
+        return None
+    return {
+        **check.as_dict(),
+        "id": frame.id if frame else None,
+        "version": frame.version if frame else None,
+        "url": media_url(frame.media_key) if frame else None,
+        "approved": bool(frame and frame.approved_at),
+        "source": frame.source if frame else None,
+    }
+
+
+def shot_detail(snap: SceneSnapshot, shot_id: int, issues: dict[int, int]) -> dict:
+    check = snap.assessment.shot(shot_id)
+    version = snap.shot_versions[shot_id]
+    prompt = snap.prompts.get(shot_id)
+    clip = snap.clips.get(shot_id)
+    return {
+        "id": shot_id,
+        "version": version.version,
+        "position": check.index,
+        **{k: getattr(version, k) for k in ("code", "duration", "action", "dialogue", "characters", "setting", "camera", "sfx")},
+        "prompt": {
+            **check.prompt.as_dict(),
+            "id": prompt.id if prompt else None,
+            "version": prompt.version if prompt else None,
+            "frame_prompt": check.frame_prompt,
+            "video_prompt": check.video_prompt,
+            "assembled_video_prompt": check.assembled_video_prompt,
+            "override": bool(prompt and prompt.override_video_prompt),
+            "override_outdated": check.override_outdated,
+            "start_frame_only": check.start_frame_only,
+        },
+        "start_frame": _frame_view(snap.frames.get((shot_id, "start")), check.start),
+        "end_frame": _frame_view(snap.frames.get((shot_id, "end")), check.end),
+        "continuity_broken": check.continuity_broken,
+        "clip": {
+            **check.clip.as_dict(),
+            "id": clip.id if clip else None,
+            "version": clip.version if clip else None,
+            "url": media_url(clip.media_key) if clip else None,
+            "poster_url": media_url(clip.poster_key) if clip else None,
+        },
+        "blockers": check.blockers(),
+        "open_issues": issues.get(shot_id, 0),
+    }
+
+
+def scene_detail(session: Session, snap: SceneSnapshot) -> dict:
+    issues = open_issue_counts(session, [snap.scene.id]).get(snap.scene.id, {})
+    badge = unread_badges(session, [snap.scene.id]).get(snap.scene.id, 0)
+    return {
+        **scene_summary(snap, issues, badge),
+        "shot_list_locked": snap.shot_list_locked,
+        "visual_states": [{"id": e.id, "kind": e.kind, "name": e.name, "description": s.description, "version": s.version}
+                          for e, s in snap.elements],
+        "shots": [shot_detail(snap, sid, issues) for sid in snap.shot_ids],
+    }

@@ -1,0 +1,73 @@
+"""The FastAPI application: API routers, pages, static files, and the in-process worker."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from rushes import __version__
+from rushes.services.context import Rushes
+from rushes.web.errors import install_error_handlers
+
+STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("rushes.web")
+
+
+def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo: bool | None = None) -> FastAPI:
+    rushes = rushes or Rushes()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        rushes.upgrade_schema()
+        if rushes.settings.load_demo if load_demo is None else load_demo:
+            from rushes.services.demo import ensure_demo
+
+            created = ensure_demo(rushes)
+            if created:
+                log.info("demo project created: %s", created)
+        worker = None
+        if run_worker:
+            from rushes.jobs.runner import start_background_worker
+
+            worker = start_background_worker(rushes)
+        app.state.worker = worker
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+
+    app = FastAPI(title="Rushes", version=__version__, lifespan=lifespan,
+                  description="Render, review and re-render the shots of an AI short film.")
+    app.state.rushes = rushes
+    install_error_handlers(app)
+
+    from rushes.web import media
+    from rushes.web.api import catalog
+
+    app.include_router(catalog.router)
+    app.include_router(media.router)
+    for module in _optional_routers():
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def _optional_routers():
+    """Routers of features that plug in; each module exposes `router`."""
+    import importlib
+
+    names = ["rushes.web.api.attribution", "rushes.web.api.takes", "rushes.web.api.edits", "rushes.web.api.review",
+             "rushes.web.api.events", "rushes.web.pages.routes"]
+    modules = []
+    for name in names:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as err:
+            if err.name != name:
+                raise
+    return modules
