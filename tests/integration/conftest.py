@@ -1,0 +1,110 @@
+"""Fixtures for tests that run the app's services on a real database: SQLite always, PostgreSQL when set."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from rushes.services.context import Rushes
+from rushes.settings import Settings
+
+PG_ENV = "RUSHES_TEST_POSTGRES_URL"
+
+# Fast defaults for tests: tiny latency, quick polls, short leases.
+FAST = dict(mock_latency_seconds=0.0, provider_poll_seconds=0.05, retry_base_seconds=0.05, retry_max_seconds=0.2,
+            job_lease_seconds=5.0, worker_idle_poll_seconds=0.05, load_demo=False)
+
+
+def rushes_settings(tmp: Path, url: str | None = None, **overrides) -> Settings:
+    values = dict(FAST, database_url=url or f"sqlite:///{tmp / 'rushes.db'}", media_dir=tmp / "media")
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+def make_rushes(tmp: Path, url: str | None = None, **overrides) -> Rushes:
+    rushes = Rushes(rushes_settings(tmp, url, **overrides))
+    rushes.upgrade_schema()
+    return rushes
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    if not postgres_server_url:
+        pytest.skip(f"{PG_ENV} is not set")
+    admin_url = make_url(postgres_server_url)
+    name = f"rushes_t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path) -> str:
+    """Each test using this runs on SQLite, and on PostgreSQL when RUSHES_TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'rushes.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def rushes(tmp_path) -> Iterator[Rushes]:
+    app = make_rushes(tmp_path)
+    yield app
+    app.db.dispose()
+
+
+@pytest.fixture
+def demo(rushes) -> dict:
+    from rushes.services.demo import create_demo
+
+    return create_demo(rushes)
+
+
+def work_until_idle(rushes: Rushes, limit: int = 500, take_id: int | None = None) -> int:
+    """Run worker steps in this thread until nothing is due; returns the steps worked."""
+    import time
+
+    from rushes.jobs.runner import Worker
+
+    worker = Worker(rushes, take_id=take_id)
+    steps = idle = 0
+    while steps < limit:
+        if worker.run_once():
+            steps += 1
+            idle = 0
+            continue
+        if not _open_jobs(rushes, take_id):
+            return steps
+        idle += 1
+        time.sleep(0.02)
+    raise AssertionError(f"jobs still open after {limit} steps")
+
+
+def _open_jobs(rushes: Rushes, take_id: int | None) -> bool:
+    from sqlalchemy import select
+
+    from rushes.store import models as m
+
+    with rushes.db.session() as session:
+        q = select(m.RenderJob.id).where(m.RenderJob.finished_at.is_(None), m.RenderJob.state != "attention")
+        if take_id is not None:
+            q = q.where(m.RenderJob.take_id == take_id)
+        return session.scalar(q.limit(1)) is not None
