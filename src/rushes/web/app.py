@@ -38,12 +38,14 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
         try:
             yield
         finally:
+            app.state.stopping = True  # ends open event streams so shutdown does not hang
             if worker is not None:
                 worker.stop()
 
     app = FastAPI(title="Rushes", version=__version__, lifespan=lifespan,
                   description="Render, review and re-render the shots of an AI short film.")
     app.state.rushes = rushes
+    app.state.stopping = False
     install_error_handlers(app)
 
     from rushes.web import media

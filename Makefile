@@ -1,0 +1,38 @@
+# Two commands: `make run` (the app on its embedded defaults) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test bench chromium clean
+
+run: $(STAMP)
+	$(BIN)/rushes serve
+
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) chromium
+	$(BIN)/python bench/bench_mock_render.py
+	$(BIN)/python bench/bench_worker.py
+	$(BIN)/python bench/bench_player.py
+	$(BIN)/python bench/bench_notifications.py
+	$(BIN)/python bench/bench_attribution.py
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(VENV) rushes-data .pytest_cache
