@@ -99,6 +99,23 @@ def import_command(
     typer.echo(json.dumps(result) if as_json else f"imported project {result['project_id']}: {result['name']}")
 
 
+@app.command("export-overrides")
+def export_overrides(out: Path = typer.Option(None, "--out", help="Write JSONL here instead of standard output.")) -> None:
+    """Export review issues whose suggested stage the filmmaker overrode, in the attribution data-set format."""
+    from rushes.services.review import override_pairs
+
+    rushes = _rushes()
+    rushes.upgrade_schema()
+    with rushes.db.session() as session:
+        lines = [json.dumps(pair) for pair in override_pairs(session)]
+    text = "\n".join(lines) + ("\n" if lines else "")
+    if out:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"{len(lines)} override(s) written to {out}")
+    else:
+        typer.echo(text, nl=False)
+
+
 def _register_plugins() -> None:
     for name in ("rushes.cli_attribute", "rushes.cli_render"):
         try:

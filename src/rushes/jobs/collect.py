@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from rushes.jobs.queue import end_job
 from rushes.media.probe import MediaError, probe_clip, validate_clip
 from rushes.media.thumbs import poster_jpeg, thumbnail_strip
+from rushes.services.review import mark_addressed
 from rushes.store import models as m
 
 
@@ -45,5 +46,6 @@ def collect_clip(rushes, job_id: int, owner: str, video: bytes) -> None:
         slot = session.scalar(select(m.TakeSlot).where(m.TakeSlot.job_id == job.id))
         if slot is not None:
             slot.clip_id = clip.id
+        mark_addressed(session, job.shot_id, clip)
         job.progress = 1.0
         end_job(session, job, "succeeded")

@@ -55,6 +55,7 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
     app.include_router(media.router)
     for module in _optional_routers():
         app.include_router(module.router)
+    _wire_shot_context(app, rushes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
@@ -73,3 +74,19 @@ def _optional_routers():
             if err.name != name:
                 raise
     return modules
+
+
+def _wire_shot_context(app: FastAPI, rushes: Rushes) -> None:
+    """Let POST /api/attribution look a pinned shot up in the store."""
+    from rushes.services.shot_context import shot_contexts
+    from rushes.web.api.attribution import resolve_shot_context
+
+    def lookup(shot_id):
+        if not str(shot_id).isdigit():
+            from rushes.services.errors import NotFound
+
+            raise NotFound(f"unknown shot {shot_id}")
+        with rushes.db.session() as session:
+            return shot_contexts(session, rushes, int(shot_id))
+
+    app.dependency_overrides[resolve_shot_context] = lookup

@@ -67,8 +67,11 @@ def pinned_shot_context(body: Annotated[AttributionIn, Body()], request: Request
 _attributor: Attributor | None = None
 
 
-def get_attributor() -> Attributor:
-    """One attributor per process, so the local model trains once."""
+def get_attributor(request: Request) -> Attributor:
+    """The app's attributor when mounted in Rushes, else one per process, so the local model trains once."""
+    rushes = getattr(request.app.state, "rushes", None)
+    if rushes is not None:
+        return rushes.attributor
     global _attributor
     if _attributor is None:
         _attributor = make_attributor(get_settings())

@@ -1,0 +1,274 @@
+"""Stage 12: the cut of a take, issues pinned at timecodes, routing back upstream, completing the scene."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from rushes.domain.costs import clip_credits
+from rushes.domain.issues import IssueCategory
+from rushes.domain.stages import Stage
+from rushes.services.errors import Conflict, NotFound
+from rushes.services.views import media_url
+from rushes.store import models as m
+
+OPEN = ("open", "routed")
+
+
+def latest_take(session, scene_id: int) -> m.Take | None:
+    return session.scalar(select(m.Take).where(m.Take.scene_id == scene_id).order_by(m.Take.number.desc()).limit(1))
+
+
+def _take(session, scene_id: int, take_id: int | None) -> m.Take | None:
+    if take_id is None:
+        return latest_take(session, scene_id)
+    take = session.get(m.Take, take_id)
+    if take is None or take.scene_id != scene_id:
+        raise NotFound(f"unknown take {take_id} for scene {scene_id}")
+    return take
+
+
+def _previous_clips(session, take: m.Take) -> dict[int, m.Clip]:
+    """Per shot, the clip the take before this one showed, for A/B."""
+    before = session.scalar(select(m.Take).where(m.Take.scene_id == take.scene_id, m.Take.number < take.number)
+                            .order_by(m.Take.number.desc()).limit(1))
+    if before is None:
+        return {}
+    slots = session.scalars(select(m.TakeSlot).where(m.TakeSlot.take_id == before.id, m.TakeSlot.clip_id.is_not(None)))
+    ids = {s.shot_id: s.clip_id for s in slots}
+    clips = {c.id: c for c in session.scalars(select(m.Clip).where(m.Clip.id.in_(list(ids.values()))))}
+    return {shot: clips[cid] for shot, cid in ids.items()}
+
+
+def cut(session, scene_id: int, take_id: int | None = None) -> dict:
+    """The shots of a take laid end to end in scene time, as <scene-player> takes them."""
+    take = _take(session, scene_id, take_id)
+    if take is None:
+        return {"take": None, "shots": [], "duration": 0.0}
+    slots = list(session.scalars(select(m.TakeSlot).where(m.TakeSlot.take_id == take.id).order_by(m.TakeSlot.position)))
+    jobs = {j.id: j for j in session.scalars(select(m.RenderJob).where(m.RenderJob.take_id == take.id))}
+    clips = {c.id: c for c in session.scalars(select(m.Clip).where(m.Clip.id.in_([s.clip_id for s in slots if s.clip_id])))}
+    previous = _previous_clips(session, take)
+    shots, start = [], 0.0
+    for slot in slots:
+        clip = clips.get(slot.clip_id) if slot.clip_id else None
+        job = jobs.get(slot.job_id) if slot.job_id else None
+        state = "ready" if clip else ("failed" if job and job.state in ("failed", "cancelled") else
+                                      "queued" if job and job.state == "queued" else "rendering")
+        prev = previous.get(slot.shot_id)
+        shots.append({
+            "shot_id": slot.shot_id, "code": slot.code, "start": round(start, 4), "duration": slot.duration,
+            "src": media_url(clip.media_key) if clip else None,
+            "poster": media_url(clip.poster_key) if clip else None,
+            "thumbs": ({"url": media_url(clip.strip_key), **(clip.strip_meta or {})} if clip and clip.strip_key else None),
+            "state": state, "reason": job.error if job and state == "failed" else None,
+            "job": {"state": job.state, "attempt": job.attempt, "progress": job.progress} if job else None,
+            "clip_id": clip.id if clip else None, "clip_version": clip.version if clip else None,
+            "reused": slot.reused,
+            "previous": ({"clip_id": prev.id, "version": prev.version, "src": media_url(prev.media_key),
+                          "poster": media_url(prev.poster_key)} if prev and (not clip or prev.id != clip.id) else None),
+        })
+        start += slot.duration
+    return {"take": {"id": take.id, "number": take.number, "finished": take.finished_at is not None,
+                     "approved": take.approved_at is not None, "cost_credits": take.cost_credits},
+            "shots": shots, "duration": round(start, 4)}
+
+
+def issue_view(issue: m.ReviewIssue, code: str | None = None) -> dict:
+    category = IssueCategory(issue.category)
+    return {"id": issue.id, "scene_id": issue.scene_id, "take_id": issue.take_id, "shot_id": issue.shot_id,
+            "shot_code": code, "clip_id": issue.clip_id, "scene_time": issue.scene_time, "shot_time": issue.shot_time,
+            "category": issue.category, "category_label": category.label, "description": issue.description,
+            "stage": issue.stage, "stage_title": Stage(issue.stage).title, "suggestion": issue.suggestion,
+            "overridden": issue.overridden, "status": issue.status, "addressed_by_clip_id": issue.addressed_by_clip_id,
+            "created_at": issue.created_at.isoformat()}
+
+
+def list_issues(session, scene_id: int, include_closed: bool = True) -> list[dict]:
+    query = select(m.ReviewIssue).where(m.ReviewIssue.scene_id == scene_id, m.ReviewIssue.deleted_at.is_(None))
+    if not include_closed:
+        query = query.where(m.ReviewIssue.status.in_(OPEN))
+    issues = list(session.scalars(query.order_by(m.ReviewIssue.scene_time, m.ReviewIssue.id)))
+    codes = _codes(session, {i.shot_id for i in issues})
+    return [issue_view(i, codes.get(i.shot_id)) for i in issues]
+
+
+def _codes(session, shot_ids: set[int]) -> dict[int, str]:
+    from rushes.services.editing import latest_shot_version
+
+    out = {}
+    for shot_id in shot_ids:
+        try:
+            out[shot_id] = latest_shot_version(session, shot_id).code
+        except LookupError:
+            out[shot_id] = "deleted"
+    return out
+
+
+def _locate(session, scene_id: int, take: m.Take | None, scene_time: float, shot_id: int | None):
+    """The shot under the playhead, its clip and the time inside it."""
+    if take is None:
+        raise Conflict("this scene has no take to review yet")
+    slots = list(session.scalars(select(m.TakeSlot).where(m.TakeSlot.take_id == take.id).order_by(m.TakeSlot.position)))
+    start = 0.0
+    total = sum(s.duration for s in slots)
+    if not 0 <= scene_time <= total + 1e-6:
+        raise Conflict(f"timecode {scene_time:.2f} s is outside the scene (0 to {total:.2f} s)")
+    for index, slot in enumerate(slots):
+        end = start + slot.duration
+        if (shot_id is None and (scene_time < end or index == len(slots) - 1)) or slot.shot_id == shot_id:
+            return slot, max(0.0, min(slot.duration, scene_time - start))
+        start = end
+    raise NotFound(f"shot {shot_id} is not in take {take.number}")
+
+
+def _attribute(app, session, description: str, category: str | None, shot_id: int) -> dict:
+    from rushes.services.shot_context import attribution_request
+
+    request = attribution_request(session, app, shot_id, description, category)
+    return app.attributor.attribute(request).as_dict()
+
+
+def pin_issue(app, scene_id: int, body: dict) -> dict:
+    """Pin an issue at a scene timecode; the attribution is recomputed here and kept beside the user's choice."""
+    category = IssueCategory(body["category"])
+    description = body["description"].strip()
+    if not description:
+        raise Conflict("describe the issue")
+    with app.db.session() as session:
+        if session.get(m.Scene, scene_id) is None:
+            raise NotFound(f"unknown scene {scene_id}")
+        take = _take(session, scene_id, body.get("take_id"))
+        slot, shot_time = _locate(session, scene_id, take, float(body["scene_time"]), body.get("shot_id"))
+        suggestion = _attribute(app, session, description, category.value, slot.shot_id)
+        stage = int(body.get("stage") or category.route)
+        if stage not in (7, 8, 9, 10):
+            raise Conflict("an issue routes to stage 7, 8, 9 or 10")
+        issue = m.ReviewIssue(scene_id=scene_id, take_id=take.id, shot_id=slot.shot_id, clip_id=slot.clip_id,
+                              scene_time=float(body["scene_time"]), shot_time=shot_time, category=category.value,
+                              description=description, stage=stage, suggestion=suggestion,
+                              overridden=stage != suggestion["stage"] or category.value != suggestion["category"])
+        session.add(issue)
+        session.flush()
+        return issue_view(issue, slot.code)
+
+
+def edit_issue(app, issue_id: int, changes: dict) -> dict:
+    with app.db.session() as session:
+        issue = session.get(m.ReviewIssue, issue_id)
+        if issue is None or issue.deleted_at is not None:
+            raise NotFound(f"unknown issue {issue_id}")
+        if "description" in changes and changes["description"] is not None:
+            if not changes["description"].strip():
+                raise Conflict("describe the issue")
+            issue.description = changes["description"].strip()
+        if changes.get("category"):
+            issue.category = IssueCategory(changes["category"]).value
+        if changes.get("stage"):
+            if int(changes["stage"]) not in (7, 8, 9, 10):
+                raise Conflict("an issue routes to stage 7, 8, 9 or 10")
+            issue.stage = int(changes["stage"])
+        if changes.get("status"):
+            if changes["status"] not in ("open", "resolved"):
+                raise Conflict("status can be set to open or resolved")
+            issue.status = changes["status"]
+        if issue.suggestion:
+            issue.overridden = issue.stage != issue.suggestion.get("stage") or issue.category != issue.suggestion.get("category")
+        issue.updated_at = datetime.now(timezone.utc)
+        return issue_view(issue, _codes(session, {issue.shot_id})[issue.shot_id])
+
+
+def delete_issue(app, issue_id: int) -> None:
+    with app.db.session() as session:
+        issue = session.get(m.ReviewIssue, issue_id)
+        if issue is None or issue.deleted_at is not None:
+            raise NotFound(f"unknown issue {issue_id}")
+        issue.deleted_at = datetime.now(timezone.utc)
+
+
+def route(app, scene_id: int, stage: int) -> dict:
+    """Send the scene's open issues for `stage` back there, and say what the re-render will cost."""
+    if stage not in (7, 8, 9, 10):
+        raise Conflict("issues route back to stage 7, 8, 9 or 10")
+    from rushes.services.snapshot import load_scene
+
+    with app.db.session() as session:
+        snap = load_scene(session, scene_id, app.render_spec)
+        issues = list(session.scalars(select(m.ReviewIssue).where(
+            m.ReviewIssue.scene_id == scene_id, m.ReviewIssue.deleted_at.is_(None),
+            m.ReviewIssue.status.in_(OPEN), m.ReviewIssue.stage == stage)))
+        if not issues:
+            raise Conflict(f"no open issues for stage {stage}")
+        for issue in issues:
+            issue.status = "routed"
+        shots = sorted({i.shot_id for i in issues} & set(snap.shot_ids), key=snap.shot_ids.index)
+        if stage == Stage.SHOT_LIST:
+            # A shot-list change cascades to 8, 9, 10: any shot may move, so the estimate covers them all.
+            shots = list(snap.shot_ids)
+        estimate = sum(clip_credits(snap.state.shots[snap.shot_ids.index(s)].fields.duration, app.render_spec, app.prices)
+                       for s in shots)
+        codes = [snap.shot_versions[s].code for s in shots]
+        return {"scene_id": scene_id, "stage": stage, "stage_title": Stage(stage).title, "routed": len(issues),
+                "shots": codes, "estimated_credits": estimate, "url": f"/scenes/{scene_id}/stage/{stage}",
+                "statement": f"Re-rendering {', '.join(codes)} will cost about {estimate} credits; "
+                             "unchanged shots are reused at no cost."}
+
+
+def complete_scene(app, scene_id: int, take_id: int | None = None) -> dict:
+    """Approve the take: the scene is Complete and its last frame becomes the Hub thumbnail."""
+    from rushes.services.snapshot import load_scene
+    from rushes.domain.status import SceneStatus
+
+    with app.db.session() as session:
+        take = _take(session, scene_id, take_id)
+        if take is None:
+            raise Conflict("render the scene before completing it")
+        snap = load_scene(session, scene_id, app.render_spec)
+        if snap.latest_take is None or snap.latest_take.id != take.id:
+            raise Conflict("only the newest take can be approved")
+        if snap.status not in (SceneStatus.READY_FOR_REVIEW, SceneStatus.COMPLETE):
+            raise Conflict(f"the scene is {snap.status.value}: it can be completed when it is Ready for Review")
+        failed = session.scalar(select(m.RenderJob.id).where(m.RenderJob.take_id == take.id,
+                                                             m.RenderJob.state != "succeeded").limit(1))
+        if failed is not None:
+            raise Conflict("some shots of this take did not render; re-render them first")
+        now = datetime.now(timezone.utc)
+        take.approved_at = take.approved_at or now
+        for issue in session.scalars(select(m.ReviewIssue).where(m.ReviewIssue.scene_id == scene_id,
+                                                                 m.ReviewIssue.status.in_(OPEN))):
+            issue.status = "resolved"
+            issue.updated_at = now
+        from rushes.services.notifications import mark_scene_read
+
+        mark_scene_read(session, scene_id)
+        return {"scene_id": scene_id, "take_id": take.id, "status": "Complete", "url": f"/projects/{snap.scene.project_id}"}
+
+
+def mark_addressed(session, shot_id: int, clip: m.Clip) -> int:
+    """Issues a shot carried are addressed by the new clip version that replaced theirs."""
+    count = 0
+    for issue in session.scalars(select(m.ReviewIssue).where(
+            m.ReviewIssue.shot_id == shot_id, m.ReviewIssue.status.in_(OPEN), m.ReviewIssue.deleted_at.is_(None))):
+        if issue.clip_id != clip.id:
+            issue.status = "addressed"
+            issue.addressed_by_clip_id = clip.id
+            count += 1
+    return count
+
+
+def override_pairs(session) -> list[dict]:
+    """Issues whose stage or category the filmmaker changed from the agent's proposal, as data-set lines."""
+    from rushes.providers.attribution.dataset import split_for
+    from rushes.domain.issues import category_for_stage
+
+    rows = session.scalars(select(m.ReviewIssue).where(m.ReviewIssue.overridden.is_(True)).order_by(m.ReviewIssue.id))
+    out = []
+    for issue in rows:
+        ident = f"review-{issue.id}"
+        category = category_for_stage(Stage(issue.stage), IssueCategory(issue.category)).value
+        out.append({"id": ident, "description": issue.description, "category": category, "stage": issue.stage,
+                    "fields": [], "picked": issue.category, "split": split_for(ident),
+                    "suggested": {"stage": (issue.suggestion or {}).get("stage"),
+                                  "category": (issue.suggestion or {}).get("category")}})
+    return out

@@ -1,0 +1,88 @@
+"""Stage 12 API: the cut, issues at timecodes, routing back upstream, completing the scene."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from rushes.domain.issues import IssueCategory
+from rushes.services import review
+from rushes.services.context import Rushes
+from rushes.services.errors import NotFound
+from rushes.store import models as m
+from rushes.web.deps import get_rushes, get_session
+
+router = APIRouter(prefix="/api", tags=["review"])
+
+
+class IssueIn(BaseModel):
+    scene_time: float = Field(ge=0)
+    category: IssueCategory
+    description: str = Field(min_length=1, max_length=2000)
+    stage: Literal[7, 8, 9, 10] | None = None
+    take_id: int | None = None
+    shot_id: int | None = None
+
+
+class IssuePatch(BaseModel):
+    description: str | None = Field(None, min_length=1, max_length=2000)
+    category: IssueCategory | None = None
+    stage: Literal[7, 8, 9, 10] | None = None
+    status: Literal["open", "resolved"] | None = None
+
+
+class RouteIn(BaseModel):
+    stage: Literal[7, 8, 9, 10]
+
+
+class CompleteIn(BaseModel):
+    take_id: int | None = None
+
+
+def _scene(session: Session, scene_id: int) -> m.Scene:
+    scene = session.get(m.Scene, scene_id)
+    if scene is None:
+        raise NotFound(f"unknown scene {scene_id}")
+    return scene
+
+
+@router.get("/scenes/{scene_id}/cut")
+def get_cut(scene_id: int, take: int | None = None, session: Session = Depends(get_session)) -> dict:
+    """The take's shots in scene time (latest take unless `take` is given), ready for <scene-player>."""
+    _scene(session, scene_id)
+    return review.cut(session, scene_id, take)
+
+
+@router.get("/scenes/{scene_id}/issues")
+def get_issues(scene_id: int, session: Session = Depends(get_session)) -> list[dict]:
+    _scene(session, scene_id)
+    return review.list_issues(session, scene_id)
+
+
+@router.post("/scenes/{scene_id}/issues", status_code=201)
+def pin_issue(scene_id: int, body: IssueIn, rushes: Rushes = Depends(get_rushes)) -> dict:
+    return review.pin_issue(rushes, scene_id, body.model_dump())
+
+
+@router.patch("/issues/{issue_id}")
+def edit_issue(issue_id: int, body: IssuePatch, rushes: Rushes = Depends(get_rushes)) -> dict:
+    return review.edit_issue(rushes, issue_id, body.model_dump(exclude_none=True))
+
+
+@router.delete("/issues/{issue_id}", status_code=204)
+def delete_issue(issue_id: int, rushes: Rushes = Depends(get_rushes)) -> Response:
+    review.delete_issue(rushes, issue_id)
+    return Response(status_code=204)
+
+
+@router.post("/scenes/{scene_id}/route")
+def route_issues(scene_id: int, body: RouteIn, rushes: Rushes = Depends(get_rushes)) -> dict:
+    return review.route(rushes, scene_id, body.stage)
+
+
+@router.post("/scenes/{scene_id}/complete")
+def complete(scene_id: int, body: CompleteIn | None = None, rushes: Rushes = Depends(get_rushes)) -> dict:
+    return review.complete_scene(rushes, scene_id, body.take_id if body else None)
