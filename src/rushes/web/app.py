@@ -65,7 +65,7 @@ def _optional_routers():
     import importlib
 
     names = ["rushes.web.api.attribution", "rushes.web.api.takes", "rushes.web.api.edits", "rushes.web.api.review",
-             "rushes.web.api.events", "rushes.web.pages.routes"]
+             "rushes.web.api.events", "rushes.web.pages.routes", "rushes.web.pages.review"]
     modules = []
     for name in names:
         try:

@@ -1,0 +1,41 @@
+"""The Stage 12 review page: player, shot list, issues, routing, progress; opening it reads its notifications."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from rushes.domain.issues import CATEGORY_LABELS, CATEGORY_ROUTES
+from rushes.services import review
+from rushes.services.context import Rushes
+from rushes.services.notifications import mark_scene_read
+from rushes.services.takes import scene_takes
+from rushes.web.deps import get_rushes, get_session
+from rushes.web.pages.helpers import render, scene_context
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/scenes/{scene_id}/review", response_class=HTMLResponse)
+def review_page(scene_id: int, request: Request, take: int | None = None,
+                session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)):
+    try:
+        mark_scene_read(session, scene_id)
+        ctx = scene_context(rushes, session, request, scene_id, 12)
+    except LookupError:
+        from rushes.web.pages.helpers import page_context
+
+        return render("not_found.html", page_context(session, request, message=f"There is no scene {scene_id}."), 404)
+    cut = review.cut(session, scene_id, take)
+    snap = ctx["snap"]
+    details = {s.shot_id: s for s in snap.assessment.shots}
+    ctx.update(
+        cut=cut,
+        takes=scene_takes(session, scene_id),
+        shot_rows=[{**shot, "dialogue": snap.shot_versions[shot["shot_id"]].dialogue if shot["shot_id"] in snap.shot_versions else "",
+                    "fresh": shot["shot_id"] in details and not details[shot["shot_id"]].clip.stale}
+                   for shot in cut["shots"]],
+        categories=[{"value": c.value, "label": CATEGORY_LABELS[c], "stage": int(CATEGORY_ROUTES[c])} for c in CATEGORY_LABELS],
+    )
+    return render("review.html", ctx)

@@ -1,0 +1,245 @@
+// Stage 12 review page: drives <scene-player>, the shot list, issues, routing, progress and A/B.
+(() => {
+  'use strict';
+  const root = document.getElementById('review');
+  if (!root) return;
+  const sceneId = Number(root.dataset.sceneId);
+  const takeId = root.dataset.takeId ? Number(root.dataset.takeId) : null;
+  const cut = JSON.parse(document.getElementById('cut-data').textContent);
+  const player = document.getElementById('player');
+  const $ = (id) => document.getElementById(id);
+  const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const STAGES = {7: 'Stage 7 Shot List', 8: 'Stage 8 Visual Definition', 9: 'Stage 9 Prompts', 10: 'Stage 10 Frames'};
+  const FPS = 24;
+  let issues = [];
+  let suggestion = null;
+  let stageTouched = false;
+
+  const tc = (t) => {
+    const f = Math.max(0, Math.floor(t * FPS + 1e-6)); const s = Math.floor(f / FPS);
+    const p = (n) => String(n).padStart(2, '0');
+    return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}:${p(f % FPS)}`;
+  };
+  async function api(method, url, body) {
+    const res = await fetch(url, {method, headers: body ? {'Content-Type': 'application/json'} : {},
+                                  body: body ? JSON.stringify(body) : undefined});
+    const data = res.status === 204 ? null : await res.json().catch(() => null);
+    if (!res.ok) {
+      const detail = data && data.detail;
+      throw new Error(Array.isArray(detail) ? detail.map((d) => `${d.loc.slice(-1)[0]}: ${d.msg}`).join('; ') : (detail || res.statusText));
+    }
+    return data;
+  }
+
+  // ---- player and shot list ----
+  player.shots = cut.shots.map((s) => ({code: s.code, start: s.start, duration: s.duration, src: s.src || undefined,
+    poster: s.poster || undefined, thumbs: s.thumbs || undefined, state: s.state, reason: s.reason || undefined}));
+  const rows = [...document.querySelectorAll('#shot-list .shot-row')];
+  const shotAt = (index) => cut.shots[index];
+  function highlight(index) {
+    rows.forEach((r, i) => r.classList.toggle('current', i === index));
+    const shot = shotAt(index);
+    $('pin-shot').textContent = shot ? shot.code : '—';
+  }
+  player.addEventListener('shotchange', (e) => highlight(e.detail.index));
+  player.addEventListener('timeupdate', (e) => { $('pin-tc').textContent = tc(e.detail.currentTime); });
+  player.addEventListener('pinclick', (e) => selectIssue(e.detail.id));
+  highlight(0);
+  rows.forEach((row) => {
+    const go = (ev) => { if (ev.target.closest('.ab')) return; player.goToShot(Number(row.dataset.index)); };
+    row.addEventListener('click', go);
+    row.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') go(ev); });
+  });
+  player.addEventListener('keydown', (e) => {
+    if (e.key === 'i' || e.key === 'I') { e.preventDefault(); player.pause(); $('issue-text').focus(); }
+  });
+
+  // ---- issues ----
+  const categoryInput = () => document.querySelector('input[name="category"]:checked');
+  function renderIssues() {
+    const open = issues.filter((i) => i.status === 'open' || i.status === 'routed');
+    $('issue-count').textContent = `${open.length} open · ${issues.length} in all`;
+    player.pins = issues.filter((i) => i.status !== 'resolved').map((i) => ({id: i.id, time: i.scene_time,
+      label: `${i.shot_code} · ${i.description}`, category: i.category}));
+    $('issue-list').innerHTML = issues.map((i) => `
+      <li class="issue issue-${i.status}" data-id="${i.id}" data-stage="${i.stage}" data-status="${i.status}">
+        <button class="issue-seek" type="button" title="Go to ${tc(i.scene_time)}">
+          <span class="tc">${tc(i.scene_time)}</span><span class="code">${esc(i.shot_code)}</span></button>
+        <div class="issue-body">
+          <div class="issue-line"><span class="cat cat-${i.category}">${esc(i.category_label)}</span>
+            <span class="to">→ ${esc(STAGES[i.stage])}${i.overridden ? ' <em title="You overrode the suggestion">(override)</em>' : ''}</span>
+            <span class="pill status-${i.status}">${i.status}</span></div>
+          <div class="issue-text">${esc(i.description)}</div>
+          ${i.suggestion ? `<div class="issue-agent muted small">Agent: stage ${i.suggestion.stage}, ${Math.round(i.suggestion.confidence * 100)}% — ${esc(i.suggestion.reason)}</div>` : ''}
+        </div>
+        <div class="issue-actions">
+          <button class="icon-btn edit" type="button">Edit</button>
+          <button class="icon-btn danger delete" type="button">Delete</button>
+        </div>
+      </li>`).join('');
+    const counts = {};
+    open.forEach((i) => { counts[i.stage] = (counts[i.stage] || 0) + 1; });
+    document.querySelectorAll('#route-buttons .route').forEach((b) => {
+      const n = counts[b.dataset.stage] || 0;
+      b.disabled = n === 0; b.querySelector('b').textContent = n ? `(${n})` : '';
+      b.classList.toggle('hidden', n === 0 && b.dataset.stage === '8');
+    });
+    rows.forEach((row) => {
+      const n = open.filter((i) => i.shot_id === Number(row.dataset.shotId)).length;
+      const badge = row.querySelector('.issue-badge');
+      badge.textContent = n; badge.classList.toggle('hidden', n === 0);
+    });
+  }
+  async function loadIssues() { issues = await api('GET', `/api/scenes/${sceneId}/issues`); renderIssues(); }
+  function selectIssue(id) {
+    const issue = issues.find((i) => i.id === id);
+    document.querySelectorAll('.issue').forEach((el) => el.classList.toggle('selected', Number(el.dataset.id) === id));
+    if (issue) player.seek(issue.scene_time);
+  }
+  $('issue-list').addEventListener('click', async (e) => {
+    const li = e.target.closest('.issue'); if (!li) return;
+    const id = Number(li.dataset.id);
+    if (e.target.closest('.delete')) {
+      if (!confirm('Delete this issue?')) return;
+      await api('DELETE', `/api/issues/${id}`); await loadIssues(); return;
+    }
+    if (e.target.closest('.edit')) { editIssue(li, issues.find((i) => i.id === id)); return; }
+    if (e.target.closest('.issue-seek') || e.target.closest('.issue-text')) selectIssue(id);
+  });
+  function editIssue(li, issue) {
+    const body = li.querySelector('.issue-body');
+    body.innerHTML = `<textarea class="edit-text" rows="2">${esc(issue.description)}</textarea>
+      <div class="edit-row"><select class="edit-stage">${Object.entries(STAGES).map(([n, t]) =>
+        `<option value="${n}"${Number(n) === issue.stage ? ' selected' : ''}>${t}</option>`).join('')}</select>
+      <button class="btn btn-small btn-primary save" type="button">Save</button>
+      <button class="btn btn-small cancel" type="button">Cancel</button></div>`;
+    body.querySelector('.cancel').onclick = renderIssues;
+    body.querySelector('.save').onclick = async () => {
+      try {
+        await api('PATCH', `/api/issues/${issue.id}`, {description: body.querySelector('.edit-text').value,
+                                                        stage: Number(body.querySelector('.edit-stage').value)});
+        await loadIssues();
+      } catch (err) { alert(err.message); }
+    };
+  }
+
+  // ---- composer with live attribution ----
+  function defaultStage() { return Number(categoryInput().dataset.stage); }
+  function showSuggestion(s) {
+    suggestion = s;
+    const box = $('suggestion');
+    box.classList.remove('hidden');
+    const shots = s.shots && s.shots.length ? ` · shots ${s.shots.join(', ')}` : '';
+    const fields = s.fields && s.fields.length ? ` · ${s.fields.join(', ')}` : '';
+    $('suggestion-text').innerHTML = `<strong>${esc(STAGES[s.stage])}</strong>${esc(shots)}${esc(fields)}
+      <span class="conf">${Math.round(s.confidence * 100)}%</span> <span class="muted">${esc(s.reason)}</span>`;
+    if (!stageTouched) $('issue-stage').value = String(s.stage);
+  }
+  let timer = null; let seq = 0;
+  async function suggest() {
+    const text = $('issue-text').value.trim();
+    if (text.length < 3) { $('suggestion').classList.add('hidden'); suggestion = null; return; }
+    const mine = ++seq;
+    const shot = shotAt(player.currentShot);
+    try {
+      const s = await api('POST', '/api/attribution', {description: text, category: categoryInput().value,
+                                                      shot_id: shot ? shot.shot_id : undefined});
+      if (mine === seq) showSuggestion(s);
+    } catch (err) { /* a failed suggestion never blocks pinning */ }
+  }
+  $('issue-text').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(suggest, 200); });
+  document.querySelectorAll('input[name="category"]').forEach((r) => r.addEventListener('change', () => {
+    if (!stageTouched) $('issue-stage').value = String(defaultStage());
+    suggest();
+  }));
+  $('issue-stage').value = String(defaultStage());
+  $('issue-stage').addEventListener('change', () => { stageTouched = true; });
+  $('accept-suggestion').addEventListener('click', () => {
+    if (!suggestion) return;
+    $('issue-stage').value = String(suggestion.stage); stageTouched = true;
+    const cat = document.querySelector(`input[name="category"][value="${suggestion.category}"]`);
+    if (cat) cat.checked = true;
+  });
+  $('pin-issue').addEventListener('click', async () => {
+    $('issue-error').textContent = '';
+    const text = $('issue-text').value.trim();
+    if (!text) { $('issue-error').textContent = 'Describe the issue first.'; $('issue-text').focus(); return; }
+    const button = $('pin-issue'); button.disabled = true;
+    try {
+      await api('POST', `/api/scenes/${sceneId}/issues`, {scene_time: player.currentTime, category: categoryInput().value,
+        description: text, stage: Number($('issue-stage').value), take_id: takeId});
+      $('issue-text').value = ''; $('suggestion').classList.add('hidden'); suggestion = null; stageTouched = false;
+      $('issue-stage').value = String(defaultStage());
+      await loadIssues();
+    } catch (err) { $('issue-error').textContent = err.message; } finally { button.disabled = false; }
+  });
+
+  // ---- routing back and completing ----
+  document.querySelectorAll('#route-buttons .route').forEach((b) => b.addEventListener('click', async () => {
+    try {
+      const r = await api('POST', `/api/scenes/${sceneId}/route`, {stage: Number(b.dataset.stage)});
+      const box = $('route-statement');
+      box.classList.remove('hidden');
+      box.innerHTML = `<div><strong>${r.routed} issue${r.routed === 1 ? '' : 's'} sent to ${esc(STAGES[r.stage])}.</strong>
+        ${esc(r.statement)}</div><a class="btn btn-primary" id="go-stage" href="${r.url}">Open ${esc(STAGES[r.stage])} →</a>`;
+      await loadIssues();
+    } catch (err) { alert(err.message); }
+  }));
+  $('complete-scene').addEventListener('click', async () => {
+    const open = issues.filter((i) => i.status === 'open' || i.status === 'routed').length;
+    if (open && !confirm(`${open} open issue${open === 1 ? '' : 's'} will be closed. Complete the scene?`)) return;
+    try {
+      const r = await api('POST', `/api/scenes/${sceneId}/complete`, {take_id: takeId});
+      location.href = r.url;
+    } catch (err) { alert(err.message); }
+  });
+  const takeSelect = $('take-select');
+  if (takeSelect) takeSelect.addEventListener('change', () => { location.search = `?take=${takeSelect.value}`; });
+
+  // ---- live render progress ----
+  async function pollTake() {
+    if (!takeId || cut.take.finished) return;
+    let take;
+    try { take = await api('GET', `/api/takes/${takeId}`); } catch (err) { setTimeout(pollTake, 2000); return; }
+    $('render-progress').classList.remove('hidden');
+    $('progress-summary').textContent = `${take.done_count} of ${take.shots.length} shots done`;
+    $('progress-shots').innerHTML = take.shots.map((s) => `
+      <div class="pshot pstate-${s.state}" data-code="${esc(s.code)}" data-state="${s.state}">
+        <span class="code">${esc(s.code)}</span><span class="pstate">${s.state}${s.attempt > 1 ? ` · attempt ${s.attempt}` : ''}</span>
+        <span class="bar"><i style="width:${Math.round(s.progress * 100)}%"></i></span>
+        ${s.error ? `<span class="perr danger-text small">${esc(s.error)}</span>` : ''}</div>`).join('');
+    if (take.finished) { location.reload(); return; }
+    setTimeout(pollTake, 1000);
+  }
+  $('cancel-take').addEventListener('click', async () => {
+    if (!confirm('Cancel this render? Shots not yet sent are refunded.')) return;
+    try { await api('POST', `/api/takes/${takeId}/cancel`); } catch (err) { alert(err.message); }
+  });
+
+  // ---- A/B compare of a shot's previous and new clip ----
+  const dialog = $('ab-dialog'); const a = $('ab-a'); const b = $('ab-b');
+  document.querySelectorAll('.ab').forEach((btn) => btn.addEventListener('click', () => {
+    const shot = shotAt(Number(btn.dataset.index));
+    player.pause();
+    $('ab-title').textContent = `A/B · ${shot.code}`;
+    $('ab-a-label').textContent = `A · v${shot.previous.version} (previous take)`;
+    $('ab-b-label').textContent = `B · v${shot.clip_version} (this take)`;
+    a.src = shot.previous.src; b.src = shot.src; a.currentTime = 0; b.currentTime = 0;
+    dialog.showModal();
+  }));
+  $('ab-play').addEventListener('click', () => {
+    if (b.paused) { a.currentTime = b.currentTime; a.play(); b.play(); } else { a.pause(); b.pause(); }
+  });
+  b.addEventListener('timeupdate', () => {
+    if (b.duration) $('ab-scrub').value = String(Math.round((b.currentTime / b.duration) * 1000));
+    if (Math.abs(a.currentTime - b.currentTime) > 0.08 && !b.paused) a.currentTime = b.currentTime;
+  });
+  $('ab-scrub').addEventListener('input', (e) => {
+    const t = (Number(e.target.value) / 1000) * (b.duration || 0); a.currentTime = t; b.currentTime = t;
+  });
+  $('ab-close').addEventListener('click', () => { a.pause(); b.pause(); dialog.close(); });
+
+  loadIssues();
+  pollTake();
+  window.rushesReview = {player, cut, reloadIssues: loadIssues};
+})();
