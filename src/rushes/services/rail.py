@@ -1,0 +1,153 @@
+"""The scene workflow rail (stages 6-12): each stage fresh, stale, locked or not started, with routed issues."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rushes.domain.stages import Stage
+from rushes.domain.staleness import Freshness, visual_definition_digest
+from rushes.domain.status import SceneStatus, frames_locked
+from rushes.services.snapshot import SceneSnapshot
+from rushes.store import models as m
+
+FRESH, STALE, LOCKED, NOT_STARTED = "fresh", "stale", "locked", "not_started"
+STATE_LABELS = {FRESH: "Fresh", STALE: "Stale", LOCKED: "Locked", NOT_STARTED: "Not started"}
+
+
+def issues_by_stage(session: Session, scene_id: int) -> dict[int, int]:
+    """Open review issues routed to each stage of a scene."""
+    rows = session.execute(select(m.ReviewIssue.stage, func.count()).where(
+        m.ReviewIssue.scene_id == scene_id, m.ReviewIssue.deleted_at.is_(None),
+        m.ReviewIssue.status.in_(("open", "routed"))).group_by(m.ReviewIssue.stage))
+    return {int(stage): n for stage, n in rows}
+
+
+def stage_lock_holds(session: Session, snap: SceneSnapshot, stage: int) -> bool:
+    if stage == Stage.SHOT_LIST:
+        return snap.shot_list_locked
+    lock = session.scalar(select(m.StageLock).where(m.StageLock.scene_id == snap.scene.id, m.StageLock.stage == stage)
+                          .order_by(m.StageLock.id.desc()).limit(1))
+    return lock is not None and lock.digest == visual_definition_digest(snap.state)
+
+
+def _approved(snap: SceneSnapshot) -> dict[int, bool]:
+    return {s.shot_id: bool(s.start and s.start.approved and (s.start_frame_only or (s.end and s.end.approved)))
+            for s in snap.state.shots}
+
+
+def stage_states(session: Session, snap: SceneSnapshot) -> dict[int, tuple[str, str]]:
+    """stage -> (state, one-line detail)."""
+    shots = snap.assessment.shots
+    n = len(shots)
+    out: dict[int, tuple[str, str]] = {}
+    broken = snap.status in (SceneStatus.OUTDATED, SceneStatus.CONTINUITY_BROKEN)
+    out[6] = (STALE if broken else FRESH, snap.status.value)
+
+    if not n:
+        out[7] = (NOT_STARTED, "no shots yet")
+    else:
+        out[7] = (LOCKED if snap.shot_list_locked else FRESH,
+                  f"{n} shot{'s' if n != 1 else ''}, {sum(s.fields.duration for s in snap.state.shots):g} s")
+
+    if not snap.elements:
+        out[8] = (NOT_STARTED, "no visual states yet")
+    else:
+        out[8] = (LOCKED if stage_lock_holds(session, snap, 8) else FRESH, f"{len(snap.elements)} elements")
+
+    missing = sum(1 for s in shots if s.prompt.freshness == Freshness.MISSING)
+    stale = sum(1 for s in shots if s.prompt.stale or s.override_outdated)
+    if n == 0 or missing == n:
+        out[9] = (NOT_STARTED, "no prompt sets yet")
+    elif stale or missing:
+        out[9] = (STALE, f"{stale + missing} of {n} prompt sets need attention")
+    else:
+        out[9] = (FRESH, "all prompt sets current")
+
+    checks = [c for s in shots for c in (s.start, s.end) if c is not None]
+    bad = {s.code for s in shots for c in (s.start, s.end) if c is not None and not c.fresh}
+    if not checks or all(c.freshness == Freshness.MISSING for c in checks):
+        out[10] = (NOT_STARTED, "no frames yet")
+    elif bad:
+        out[10] = (STALE, "stale frames: " + ", ".join(sorted(bad)))
+    elif frames_locked(snap.assessment, _approved(snap)):
+        out[10] = (LOCKED, "all frames approved")
+    else:
+        out[10] = (FRESH, "frames current, awaiting approval")
+
+    clips_bad = [s.code for s in shots if not s.clip.fresh]
+    if snap.latest_take is None and not snap.clips:
+        out[11] = (NOT_STARTED, "nothing rendered yet")
+    elif snap.latest_take is not None and snap.latest_take.finished_at is None:
+        out[11] = (FRESH, f"take {snap.latest_take.number} rendering")
+    elif clips_bad:
+        out[11] = (STALE, "to render: " + ", ".join(clips_bad))
+    else:
+        out[11] = (FRESH, "every clip current")
+
+    if snap.latest_take is None:
+        out[12] = (NOT_STARTED, "no take yet")
+    elif snap.status == SceneStatus.COMPLETE:
+        out[12] = (LOCKED, f"take {snap.latest_take.number} approved")
+    elif snap.status == SceneStatus.OUTDATED or snap.status == SceneStatus.CONTINUITY_BROKEN:
+        out[12] = (STALE, f"take {snap.latest_take.number} is outdated")
+    else:
+        out[12] = (FRESH, f"take {snap.latest_take.number}: {snap.status.value}")
+    return out
+
+
+def stage_url(snap: SceneSnapshot, stage: int) -> str:
+    if stage == Stage.SCRIPT_HUB:
+        return f"/projects/{snap.scene.project_id}?scene={snap.scene.id}"
+    if stage == Stage.REVIEW:
+        return f"/scenes/{snap.scene.id}/review"
+    return f"/scenes/{snap.scene.id}/stage/{stage}"
+
+
+def scene_rail(session: Session, snap: SceneSnapshot, current: int | None = None) -> list[dict]:
+    """The rail's stages in order, each with state, detail, routed issues and link."""
+    states = stage_states(session, snap)
+    issues = issues_by_stage(session, snap.scene.id)
+    return [{"stage": int(stage), "title": stage.title, "state": states[stage][0],
+             "state_label": STATE_LABELS[states[stage][0]], "detail": states[stage][1],
+             "issues": issues.get(int(stage), 0), "url": stage_url(snap, stage), "current": stage == current}
+            for stage in Stage]
+
+
+def current_stage(snap: SceneSnapshot, rail: list[dict]) -> int:
+    """Where the scene's work is now: the first stage that needs attention, else review."""
+    for item in rail:
+        if 7 <= item["stage"] <= 11 and (item["issues"] or item["state"] in (STALE, NOT_STARTED)):
+            return item["stage"]
+    if snap.latest_take is None:
+        return 11
+    return 12
+
+
+def upstream_changes(snap: SceneSnapshot) -> list[dict]:
+    """Per shot, which artifacts changed upstream and why: the Hub's non-blocking warning."""
+    found = []
+    for shot in snap.assessment.shots:
+        parts = []
+        for label, check in (("prompt set", shot.prompt), ("start frame", shot.start), ("end frame", shot.end),
+                             ("clip", shot.clip)):
+            if check is not None and check.stale:
+                parts.append({"artifact": label, "reasons": list(check.reasons)})
+        if shot.override_outdated:
+            parts.append({"artifact": "video prompt override", "reasons": ["shot or visual states changed under it"]})
+        if parts:
+            found.append({"shot_id": shot.shot_id, "code": shot.code, "continuity_broken": shot.continuity_broken,
+                          "changes": parts})
+    return found
+
+
+def routed_issues(session: Session, scene_id: int, stage: int) -> list[dict]:
+    """The open review issues routed to one stage of a scene, oldest first, for that stage's page."""
+    from rushes.services.editing import live_shot_versions
+
+    codes = {v.shot_id: v.code for v in live_shot_versions(session, scene_id)}
+    rows = session.scalars(select(m.ReviewIssue).where(
+        m.ReviewIssue.scene_id == scene_id, m.ReviewIssue.stage == stage, m.ReviewIssue.deleted_at.is_(None),
+        m.ReviewIssue.status.in_(("open", "routed"))).order_by(m.ReviewIssue.id))
+    return [{"id": i.id, "shot_id": i.shot_id, "code": codes.get(i.shot_id, "?"), "category": i.category,
+             "description": i.description, "scene_time": i.scene_time, "status": i.status} for i in rows]

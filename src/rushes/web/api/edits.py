@@ -1,0 +1,292 @@
+"""Stage 7-11 edits through the JSON API; every edit answers with the new version and today's staleness."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rushes.media.probe import MAX_IMAGE_BYTES, InvalidImage
+from rushes.services import prompting, shotlist, visuals
+from rushes.services.checkout import checkout
+from rushes.services.context import Rushes
+from rushes.services.errors import Conflict, NotFound
+from rushes.services.frame_jobs import enqueue_frames
+from rushes.services.frames import approve_frames, store_frame
+from rushes.services.history import frame_view, shot_history
+from rushes.services.rail import scene_rail, upstream_changes
+from rushes.services.snapshot import load_scene
+from rushes.services.views import open_issue_counts, shot_detail
+from rushes.store import models as m
+from rushes.web.deps import get_rushes, get_session
+
+router = APIRouter(prefix="/api", tags=["edits"])
+
+
+class ShotPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str | None = None
+    duration: float | None = None
+    action: str | None = None
+    dialogue: str | None = None
+    characters: list[str] | str | None = None
+    setting: str | None = None
+    camera: str | None = None
+    sfx: str | None = None
+
+
+class ShotCreate(ShotPatch):
+    after_shot_id: int | None = None
+
+
+class ShotOrder(BaseModel):
+    shot_ids: list[int] = Field(min_length=1)
+
+
+class MergeBody(BaseModel):
+    next_shot_id: int | None = None
+
+
+class LockBody(BaseModel):
+    stage: Literal[7, 8]
+    locked: bool = True
+
+
+class VisualStateBody(BaseModel):
+    kind: Literal["character", "location", "prop"]
+    name: str = Field(min_length=1, max_length=120)
+    description: str
+
+
+class DescriptionBody(BaseModel):
+    description: str
+
+
+class PromptPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    video_prompt: str | None = None
+    clear_override: bool = False
+    start_frame_only: bool | None = None
+
+
+class FramesBody(BaseModel):
+    kinds: list[Literal["start", "end"]] = Field(default_factory=lambda: ["start", "end"], min_length=1)
+
+
+def _scene_id(session: Session, shot_id: int) -> int:
+    shot = session.get(m.Shot, shot_id)
+    if shot is None:
+        raise NotFound(f"unknown shot {shot_id}")
+    return shot.scene_id
+
+
+def _shot_now(rushes: Rushes, session: Session, shot_id: int) -> dict | None:
+    """The shot's detail view after an edit (None when it left the list)."""
+    snap = load_scene(session, _scene_id(session, shot_id), rushes.render_spec)
+    if shot_id not in snap.shot_ids:
+        return None
+    issues = open_issue_counts(session, [snap.scene.id]).get(snap.scene.id, {})
+    return shot_detail(snap, shot_id, issues)
+
+
+def _order(rushes: Rushes, session: Session, scene_id: int) -> list[dict]:
+    snap = load_scene(session, scene_id, rushes.render_spec)
+    return [{"shot_id": s.shot_id, "code": s.fields.code} for s in snap.state.shots]
+
+
+# ---- Stage 7: shot list -------------------------------------------------------------------------
+
+@router.patch("/shots/{shot_id}")
+def patch_shot(shot_id: int, body: ShotPatch, rushes: Rushes = Depends(get_rushes)) -> dict:
+    from rushes.services.editing import update_shot
+
+    changes = body.model_dump(exclude_unset=True)
+    if not changes:
+        raise Conflict("no shot-list field given")
+    with rushes.db.session() as session:
+        _scene_id(session, shot_id)
+        version = update_shot(session, shot_id, changes)
+        return {"version": shotlist.version_view(version), "shot": _shot_now(rushes, session, shot_id)}
+
+
+@router.post("/scenes/{scene_id}/shots", status_code=201)
+def add_shot(scene_id: int, body: ShotCreate, rushes: Rushes = Depends(get_rushes)) -> dict:
+    values = body.model_dump(exclude={"after_shot_id"}, exclude_none=True)
+    with rushes.db.session() as session:
+        version = shotlist.insert_shot(session, scene_id, values, body.after_shot_id)
+        return {"version": shotlist.version_view(version), "shot": _shot_now(rushes, session, version.shot_id),
+                "order": _order(rushes, session, scene_id)}
+
+
+@router.delete("/shots/{shot_id}")
+def delete_shot(shot_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+    with rushes.db.session() as session:
+        version = shotlist.delete_shot(session, shot_id)
+        return {"version": shotlist.version_view(version), "order": _order(rushes, session, _scene_id(session, shot_id))}
+
+
+@router.post("/scenes/{scene_id}/shots/order")
+def reorder(scene_id: int, body: ShotOrder, rushes: Rushes = Depends(get_rushes)) -> dict:
+    with rushes.db.session() as session:
+        versions = shotlist.reorder_shots(session, scene_id, body.shot_ids)
+        return {"versions": [shotlist.version_view(v) for v in versions], "order": _order(rushes, session, scene_id)}
+
+
+@router.post("/shots/{shot_id}/split", status_code=201)
+def split(shot_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+    with rushes.db.session() as session:
+        first, second = shotlist.split_shot(session, shot_id)
+        return {"versions": [shotlist.version_view(first), shotlist.version_view(second)],
+                "order": _order(rushes, session, _scene_id(session, shot_id))}
+
+
+@router.post("/shots/{shot_id}/merge")
+def merge(shot_id: int, body: MergeBody | None = None, rushes: Rushes = Depends(get_rushes)) -> dict:
+    with rushes.db.session() as session:
+        version = shotlist.merge_shots(session, shot_id, body.next_shot_id if body else None)
+        return {"version": shotlist.version_view(version), "shot": _shot_now(rushes, session, shot_id),
+                "order": _order(rushes, session, _scene_id(session, shot_id))}
+
+
+@router.post("/scenes/{scene_id}/locks")
+def lock(scene_id: int, body: LockBody, rushes: Rushes = Depends(get_rushes)) -> dict:
+    with rushes.db.session() as session:
+        if session.get(m.Scene, scene_id) is None:
+            raise NotFound(f"unknown scene {scene_id}")
+        row = shotlist.set_lock(rushes, session, scene_id, body.stage, body.locked)
+        return {"stage": row.stage, "locked": row.digest != shotlist.UNLOCKED, "digest": row.digest,
+                "created_at": row.created_at.isoformat() if row.created_at else None}
+
+
+# ---- Stage 8: visual definition -----------------------------------------------------------------
+
+@router.post("/scenes/{scene_id}/visual-states", status_code=201)
+def save_visual_state(scene_id: int, body: VisualStateBody, rushes: Rushes = Depends(get_rushes)) -> dict:
+    with rushes.db.session() as session:
+        state = visuals.save_visual_state(session, scene_id, body.kind, body.name, body.description)
+        return visuals.state_view(session.get(m.VisualElement, state.element_id), state)
+
+
+@router.patch("/visual-elements/{element_id}")
+def update_visual_state(element_id: int, body: DescriptionBody, rushes: Rushes = Depends(get_rushes)) -> dict:
+    with rushes.db.session() as session:
+        state = visuals.update_element(session, element_id, body.description)
+        return visuals.state_view(session.get(m.VisualElement, element_id), state)
+
+
+@router.delete("/visual-elements/{element_id}")
+def delete_visual_state(element_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+    with rushes.db.session() as session:
+        state = visuals.delete_element(session, element_id)
+        return visuals.state_view(session.get(m.VisualElement, element_id), state)
+
+
+@router.get("/visual-elements/{element_id}/history")
+def visual_state_history(element_id: int, session: Session = Depends(get_session)) -> list[dict]:
+    return visuals.element_history(session, element_id)
+
+
+# ---- Stage 9: prompts ---------------------------------------------------------------------------
+
+@router.patch("/shots/{shot_id}/prompt")
+def patch_prompt(shot_id: int, body: PromptPatch, rushes: Rushes = Depends(get_rushes)) -> dict:
+    with rushes.db.session() as session:
+        prompt = prompting.edit_prompt(rushes, session, shot_id, video_prompt=body.video_prompt,
+                                       clear_override=body.clear_override, start_frame_only=body.start_frame_only)
+        return {"version": prompting.prompt_view(prompt), "shot": _shot_now(rushes, session, shot_id)}
+
+
+@router.post("/shots/{shot_id}/prompt/reassemble")
+def reassemble_prompt(shot_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+    with rushes.db.session() as session:
+        prompt = prompting.reassemble(rushes, session, shot_id)
+        return {"version": prompting.prompt_view(prompt), "shot": _shot_now(rushes, session, shot_id)}
+
+
+@router.post("/scenes/{scene_id}/prompts/reassemble")
+def reassemble_scene(scene_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+    with rushes.db.session() as session:
+        prompts = prompting.reassemble_scene(rushes, session, scene_id)
+        return {"versions": [prompting.prompt_view(p) for p in prompts]}
+
+
+# ---- Stage 10: frames ---------------------------------------------------------------------------
+
+@router.post("/shots/{shot_id}/frames", status_code=202)
+def regenerate_frames(shot_id: int, body: FramesBody | None = None, rushes: Rushes = Depends(get_rushes)) -> dict:
+    kinds = tuple(dict.fromkeys((body or FramesBody()).kinds))
+    job_id = enqueue_frames(rushes, shot_id, kinds)
+    return {"job_id": job_id, "shot_id": shot_id, "kinds": list(kinds), "status_url": f"/api/jobs/{job_id}"}
+
+
+@router.get("/shots/{shot_id}/frames/job")
+def latest_frames_job(shot_id: int, session: Session = Depends(get_session)) -> dict:
+    """The shot's newest frames job, so a reloaded page picks its progress up again."""
+    _scene_id(session, shot_id)
+    job = session.scalar(select(m.RenderJob).where(m.RenderJob.shot_id == shot_id, m.RenderJob.kind == "frames")
+                         .order_by(m.RenderJob.id.desc()).limit(1))
+    if job is None:
+        return {"job": None}
+    return {"job": {"id": job.id, "state": job.state, "progress": job.progress, "error": job.error,
+                    "kinds": (job.payload or {}).get("kinds", []), "finished": job.finished_at is not None,
+                    "cost_credits": job.cost_credits}}
+
+
+@router.post("/shots/{shot_id}/frames/upload", status_code=201)
+async def upload_frame(shot_id: int, kind: Literal["start", "end"] = Form(...), file: UploadFile = File(...),
+                       rushes: Rushes = Depends(get_rushes)) -> dict:
+    # Read one byte past the limit: enough to refuse an oversized file without holding all of it.
+    data = await file.read(MAX_IMAGE_BYTES + 1)
+    if len(data) > MAX_IMAGE_BYTES:
+        raise InvalidImage(f"image is larger than the {MAX_IMAGE_BYTES // 1024 // 1024} MB limit")
+    return _store_upload(rushes, shot_id, kind, data)
+
+
+def _store_upload(rushes: Rushes, shot_id: int, kind: str, data: bytes) -> dict:
+    with rushes.db.session() as session:
+        snap = load_scene(session, _scene_id(session, shot_id), rushes.render_spec)
+        if shot_id not in snap.shot_ids:
+            raise NotFound(f"shot {shot_id} was deleted")
+        try:
+            frame = store_frame(rushes, session, snap.assessment, shot_id, kind, data, "uploaded")
+        except ValueError as err:
+            if isinstance(err, InvalidImage):
+                raise
+            raise Conflict(str(err)) from None
+        return {"version": frame_view(frame), "shot": _shot_now(rushes, session, shot_id)}
+
+
+@router.post("/shots/{shot_id}/frames/approve")
+def approve(shot_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+    with rushes.db.session() as session:
+        shot = _shot_now(rushes, session, shot_id)
+        if shot is None:
+            raise NotFound(f"shot {shot_id} was deleted")
+        stale = [f["state"] for f in (shot["start_frame"], shot["end_frame"]) if f is not None and f["state"] != "fresh"]
+        if stale:
+            raise Conflict("only current frames can be approved: regenerate or upload the stale or missing ones first")
+        frames = approve_frames(session, shot_id)
+        return {"approved": [frame_view(f) for f in frames], "shot": _shot_now(rushes, session, shot_id)}
+
+
+# ---- Stage 11, history, rail --------------------------------------------------------------------
+
+@router.get("/scenes/{scene_id}/plan")
+def get_plan(scene_id: int, session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)) -> dict:
+    return checkout(rushes, session, load_scene(session, scene_id, rushes.render_spec))
+
+
+@router.get("/shots/{shot_id}/history")
+def history(shot_id: int, session: Session = Depends(get_session)) -> dict:
+    return shot_history(session, shot_id)
+
+
+@router.get("/scenes/{scene_id}/rail")
+def rail(scene_id: int, session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)) -> dict:
+    snap = load_scene(session, scene_id, rushes.render_spec)
+    return {"scene_id": scene_id, "status": snap.status.value, "stages": scene_rail(session, snap),
+            "upstream_changes": upstream_changes(snap)}
+

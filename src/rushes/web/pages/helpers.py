@@ -1,0 +1,69 @@
+"""Shared page plumbing: templates, the top bar's context, the scene rail; for every page including stage 12.
+
+A page extends `base.html` and passes `page_context(...)` (or `scene_context(...)` for a scene page,
+which adds `scene`, `snap`, `rail`, `status` and fills the rail block by itself).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rushes.domain.stages import Stage
+from rushes.services.accounts import balance, default_account
+from rushes.services.rail import scene_rail, upstream_changes
+from rushes.services.snapshot import SceneSnapshot, load_scene
+from rushes.store import models as m
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES))
+
+STATE_CLASSES = {"fresh": "ok", "stale": "warn", "missing": "muted", "locked": "lock", "not_started": "muted"}
+
+
+def _credits(value) -> str:
+    return f"{int(value):,}" if value is not None else "\u2014"
+
+
+def _seconds(value) -> str:
+    return f"{float(value):g} s" if value is not None else "\u2014"
+
+
+def _when(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.strftime("%d %b %Y %H:%M:%S")
+
+
+templates.env.filters.update(credits=_credits, seconds=_seconds, when=_when)
+templates.env.globals.update(STATE_CLASSES=STATE_CLASSES, Stage=Stage)
+
+
+def page_context(session: Session, request: Request, project: m.Project | None = None, **extra) -> dict:
+    """What base.html needs: the account balance, the project for the title bar, unread notifications."""
+    account = default_account(session)
+    unread = session.scalar(select(func.count()).select_from(m.Notification).where(
+        m.Notification.account_id == account.id, m.Notification.read_at.is_(None))) or 0
+    return {"request": request, "project": project, "account": account, "balance": balance(session, account.id),
+            "unread": unread, **extra}
+
+
+def scene_context(rushes, session: Session, request: Request, scene_id: int, stage: int, **extra) -> dict:
+    """page_context plus the scene, its snapshot and the workflow rail with `stage` marked current."""
+    snap: SceneSnapshot = load_scene(session, scene_id, rushes.render_spec)
+    project = session.get(m.Project, snap.scene.project_id)
+    return page_context(session, request, project, scene=snap.scene, snap=snap, status=snap.status.value,
+                        rail=scene_rail(session, snap, current=stage), stage=stage,
+                        stage_title=Stage(stage).title if stage in Stage._value2member_map_ else "", changes=upstream_changes(snap), **extra)
+
+
+def render(name: str, context: dict, status_code: int = 200) -> HTMLResponse:
+    return templates.TemplateResponse(context["request"], name, context, status_code=status_code)

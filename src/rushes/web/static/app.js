@@ -1,0 +1,364 @@
+// Rushes pages: small vanilla JS over the JSON API. Pages render fully on the server; this adds in-place edits.
+(() => {
+  "use strict";
+  const body = document.body;
+  const sceneId = body.dataset.sceneId;
+
+  class ApiError extends Error {
+    constructor(status, detail) {
+      super(typeof detail === "string" ? detail : "request refused");
+      this.status = status;
+      this.detail = detail;
+    }
+  }
+
+  async function api(method, url, payload, headers = {}) {
+    const init = { method, headers: { Accept: "application/json", ...headers } };
+    if (payload instanceof FormData) init.body = payload;
+    else if (payload !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(payload);
+    }
+    const res = await fetch(url, init);
+    const text = await res.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch { data = text; }
+    if (!res.ok) throw new ApiError(res.status, data && data.detail !== undefined ? data.detail : data || res.statusText);
+    return data;
+  }
+
+  function message(err) {
+    if (err instanceof ApiError && Array.isArray(err.detail)) {
+      return err.detail.map((d) => `${(d.loc || []).slice(1).join(".") || "value"}: ${d.msg}`).join("; ");
+    }
+    return err.message || String(err);
+  }
+
+  function toast(text, kind = "info", ms = 5000) {
+    const box = document.getElementById("toasts");
+    if (!box) return;
+    const el = document.createElement("div");
+    el.className = `toast ${kind}`;
+    el.setAttribute("role", kind === "error" ? "alert" : "status");
+    el.textContent = text;
+    box.appendChild(el);
+    setTimeout(() => el.remove(), ms);
+  }
+
+  function clearErrors(scope) {
+    scope.querySelectorAll(".field-error").forEach((e) => { e.hidden = true; e.textContent = ""; });
+    scope.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
+  }
+
+  // A 422 names its field (loc [body, field]); show the message under that field, else on the row, else as a toast.
+  function showError(scope, err) {
+    if (err instanceof ApiError && Array.isArray(err.detail) && scope) {
+      let placed = false;
+      for (const d of err.detail) {
+        const name = (d.loc || [])[1];
+        const field = name && scope.querySelector(`[data-field="${name}"]`);
+        if (field) {
+          const slot = field.querySelector(".field-error");
+          const input = field.querySelector("input, textarea, select");
+          if (slot) { slot.textContent = d.msg; slot.hidden = false; }
+          if (input) input.setAttribute("aria-invalid", "true");
+          placed = true;
+        }
+      }
+      if (placed) return;
+    }
+    const row = scope && scope.querySelector("[data-row-error]");
+    if (row) { row.textContent = message(err); row.hidden = false; }
+    else toast(message(err), "error", 8000);
+  }
+
+  function reloadKeepingScroll() {
+    sessionStorage.setItem("rushes-scroll", JSON.stringify({ path: location.pathname, y: window.scrollY }));
+    location.reload();
+  }
+  try {
+    const saved = JSON.parse(sessionStorage.getItem("rushes-scroll") || "null");
+    sessionStorage.removeItem("rushes-scroll");
+    if (saved && saved.path === location.pathname) window.scrollTo(0, saved.y);
+  } catch { /* a bad stored value only loses the scroll position */ }
+
+  async function refreshRail() {
+    const rail = document.getElementById("workflow-rail");
+    if (!rail || !sceneId) return;
+    const data = await api("GET", `/api/scenes/${sceneId}/rail`);
+    for (const item of data.stages) {
+      const step = rail.querySelector(`[data-stage="${item.stage}"]`);
+      if (!step) continue;
+      step.dataset.state = item.state;
+      step.className = step.className.replace(/rail-(fresh|stale|locked|not_started)/, `rail-${item.state}`);
+      step.title = item.detail;
+      step.querySelector(".rail-state").textContent = item.state_label;
+      const issues = step.querySelector(".rail-issues");
+      issues.textContent = item.issues;
+      issues.dataset.issues = item.issues;
+      issues.hidden = !item.issues;
+      issues.classList.toggle("hidden", !item.issues);
+    }
+    const status = rail.querySelector("[data-status]");
+    if (status) { status.dataset.status = data.status; status.textContent = data.status; }
+    // An edit lifts a lock by itself (the digest no longer matches); say so in the page header too.
+    const lock = document.querySelector("[data-lock-stage]");
+    const stage = lock && data.stages.find((s) => String(s.stage) === lock.dataset.lockStage);
+    if (stage) {
+      const locked = stage.state === "locked";
+      lock.textContent = locked ? "Locked" : "Unlocked";
+      lock.classList.toggle("is-locked", locked);
+      const button = document.querySelector("[data-lock-button]");
+      if (button) {
+        button.dataset.body = JSON.stringify({ stage: stage.stage, locked: !locked });
+        button.textContent = `${locked ? "Unlock" : "Lock"} ${button.dataset.lockButton}`;
+      }
+    }
+  }
+
+  const PILL = { fresh: "ok", stale: "warn", missing: "muted" };
+  function pill(state, label, reasons, artifact) {
+    const el = document.createElement("span");
+    el.className = `pill pill-${PILL[state] || "muted"}`;
+    el.dataset.state = state;
+    if (artifact) el.dataset.artifact = artifact;
+    if (reasons && reasons.length) el.title = reasons.join("; ");
+    el.textContent = label;
+    return el;
+  }
+
+  function renderDownstream(card, shot) {
+    const box = card.querySelector("[data-downstream]");
+    if (!box || !shot) return;
+    box.replaceChildren(
+      pill(shot.prompt.state, `Prompt ${shot.prompt.state}`, shot.prompt.reasons, "prompt"),
+      pill(shot.start_frame.state, `Start ${shot.start_frame.state}`, shot.start_frame.reasons, "start"),
+      ...(shot.end_frame ? [pill(shot.end_frame.state, `End ${shot.end_frame.state}`, shot.end_frame.reasons, "end")] : []),
+      pill(shot.clip.state, `Clip ${shot.clip.state}`, shot.clip.reasons, "clip"),
+    );
+    const version = card.querySelector(".version-label");
+    if (version) version.textContent = `v${shot.version}`;
+    card.dataset.version = shot.version;
+    card.dataset.code = shot.code;
+  }
+
+  // Generic action buttons: data-api="METHOD /url", optional data-body (JSON), data-confirm, data-then="reload".
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-api]");
+    if (!button || button.disabled) return;
+    event.preventDefault();
+    if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+    const [method, url] = button.dataset.api.split(" ");
+    const scope = button.closest("[data-shot-id], [data-element-id], .panel, main");
+    button.disabled = true;
+    try {
+      await api(method, url, button.dataset.body ? JSON.parse(button.dataset.body) : undefined);
+      if (button.dataset.then === "reload") return reloadKeepingScroll();
+      toast("Saved", "ok", 2000);
+    } catch (err) {
+      showError(scope, err);
+    }
+    button.disabled = false;
+  });
+
+  // ---- Stage 7: shot list ----
+  const shotList = document.getElementById("shot-list");
+  if (shotList) {
+    shotList.addEventListener("change", async (event) => {
+      const input = event.target.closest("input, textarea");
+      const card = event.target.closest(".shot-card");
+      if (!input || !card || !input.name) return;
+      const value = input.name === "duration" ? (input.value === "" ? null : Number(input.value)) : input.value;
+      clearErrors(card);
+      input.classList.add("saving");
+      try {
+        const data = await api("PATCH", `/api/shots/${card.dataset.shotId}`, { [input.name]: value });
+        renderDownstream(card, data.shot);
+        input.classList.replace("saving", "saved");
+        setTimeout(() => input.classList.remove("saved"), 900);
+        await refreshRail();
+      } catch (err) {
+        showError(card, err);
+      } finally {
+        input.classList.remove("saving");
+      }
+    });
+    shotList.addEventListener("click", async (event) => {
+      const move = event.target.closest("[data-move]");
+      if (!move) return;
+      const ids = [...shotList.querySelectorAll(".shot-card")].map((c) => Number(c.dataset.shotId));
+      const id = Number(move.closest(".shot-card").dataset.shotId);
+      const from = ids.indexOf(id);
+      const to = from + Number(move.dataset.move);
+      if (to < 0 || to >= ids.length) return;
+      [ids[from], ids[to]] = [ids[to], ids[from]];
+      try {
+        await api("POST", `/api/scenes/${sceneId}/shots/order`, { shot_ids: ids });
+        reloadKeepingScroll();
+      } catch (err) { showError(move.closest(".shot-card"), err); }
+    });
+  }
+
+  function formValues(form) {
+    const values = {};
+    for (const [key, value] of new FormData(form).entries()) {
+      if (value === "") continue;
+      values[key] = key === "duration" ? Number(value) : key === "after_shot_id" ? Number(value) : value;
+    }
+    return values;
+  }
+
+  const addShot = document.getElementById("add-shot");
+  if (addShot) {
+    addShot.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearErrors(addShot);
+      try {
+        await api("POST", `/api/scenes/${sceneId}/shots`, formValues(addShot));
+        reloadKeepingScroll();
+      } catch (err) { showError(addShot, err); }
+    });
+  }
+
+  // ---- Stage 8: visual definition ----
+  document.querySelectorAll(".element-row textarea[name=description]").forEach((area) => {
+    area.addEventListener("change", async () => {
+      const row = area.closest(".element-row");
+      clearErrors(row);
+      try {
+        await api("PATCH", `/api/visual-elements/${row.dataset.elementId}`, { description: area.value });
+        area.classList.add("saved");
+        setTimeout(() => area.classList.remove("saved"), 900);
+        await refreshRail();
+      } catch (err) { showError(row, err); }
+    });
+  });
+  const addElement = document.getElementById("add-element");
+  if (addElement) {
+    addElement.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearErrors(addElement);
+      try {
+        await api("POST", `/api/scenes/${sceneId}/visual-states`, formValues(addElement));
+        reloadKeepingScroll();
+      } catch (err) { showError(addElement, err); }
+    });
+  }
+
+  // ---- Stage 9: prompts ----
+  document.querySelectorAll(".prompt-card").forEach((card) => {
+    const shotId = card.dataset.shotId;
+    const save = card.querySelector("[data-save-override]");
+    if (save) save.addEventListener("click", async () => {
+      clearErrors(card);
+      try {
+        await api("PATCH", `/api/shots/${shotId}/prompt`, { video_prompt: card.querySelector("textarea[name=video_prompt]").value });
+        reloadKeepingScroll();
+      } catch (err) { showError(card, err); }
+    });
+    const toggle = card.querySelector("[data-start-only]");
+    if (toggle) toggle.addEventListener("change", async () => {
+      try {
+        await api("PATCH", `/api/shots/${shotId}/prompt`, { start_frame_only: toggle.checked });
+        reloadKeepingScroll();
+      } catch (err) { toggle.checked = !toggle.checked; showError(card, err); }
+    });
+  });
+
+  // ---- Stage 10: frames ----
+  const DONE = new Set(["succeeded", "failed", "cancelled"]);
+  async function watchJob(row, jobId) {
+    const box = row.querySelector("[data-job]");
+    const label = box.querySelector(".job-label");
+    box.hidden = false;
+    box.classList.add("running");
+    row.querySelectorAll("[data-regen]").forEach((b) => { b.disabled = true; });
+    row.dataset.activeJob = jobId;
+    for (;;) {
+      let job;
+      try {
+        job = await api("GET", `/api/jobs/${jobId}`);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.status === 404)) throw err;
+        job = (await api("GET", `/api/shots/${row.dataset.shotId}/frames/job`)).job;
+      }
+      label.textContent = job.state === "queued" ? "Queued on the worker…" : job.state === "succeeded" ? "Done" : `Generating (${job.state})…`;
+      if (DONE.has(job.state)) {
+        box.classList.remove("running");
+        if (job.state === "succeeded") return reloadKeepingScroll();
+        label.textContent = `Frame generation ${job.state}: ${job.error || "no reason given"} (refunded)`;
+        label.classList.add("danger-text");
+        row.querySelectorAll("[data-regen]").forEach((b) => { b.disabled = false; });
+        delete row.dataset.activeJob;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+  }
+
+  document.querySelectorAll(".frame-row").forEach((row) => {
+    const shotId = row.dataset.shotId;
+    row.querySelectorAll("[data-regen]").forEach((button) => button.addEventListener("click", async () => {
+      clearErrors(row);
+      try {
+        const data = await api("POST", `/api/shots/${shotId}/frames`, { kinds: button.dataset.regen.split(",") });
+        toast(`Generating ${button.dataset.regen.replace(",", " and ")} frame for ${row.dataset.code}`, "info", 2500);
+        await watchJob(row, data.job_id);
+      } catch (err) { showError(row, err); }
+    }));
+    row.querySelectorAll("[data-upload]").forEach((input) => input.addEventListener("change", async () => {
+      if (!input.files.length) return;
+      const form = new FormData();
+      form.append("kind", input.dataset.upload);
+      form.append("file", input.files[0]);
+      clearErrors(row);
+      try {
+        await api("POST", `/api/shots/${shotId}/frames/upload`, form);
+        reloadKeepingScroll();
+      } catch (err) { showError(row, err); input.value = ""; }
+    }));
+    if (row.dataset.activeJob) watchJob(row, row.dataset.activeJob).catch((err) => showError(row, err));
+  });
+
+  // ---- Stage 11: Confirm & Render (the form posts without JS; with JS the same key goes in the header) ----
+  const confirmForm = document.getElementById("confirm-form");
+  if (confirmForm) {
+    confirmForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const button = confirmForm.querySelector("button[type=submit]");
+      const key = confirmForm.querySelector("input[name=idempotency_key]").value;
+      button.disabled = true;
+      button.textContent = "Starting take…";
+      try {
+        const take = await api("POST", `/api/scenes/${confirmForm.dataset.sceneId}/takes`, undefined, { "Idempotency-Key": key });
+        location.assign(`/scenes/${confirmForm.dataset.sceneId}/review?take=${take.id || take.take_id || ""}`);
+      } catch (err) {
+        button.disabled = false;
+        button.textContent = "Confirm & Render";
+        toast(message(err), "error", 9000);
+      }
+    });
+  }
+
+  // ---- Script Hub: select a scene to see its stages and what changed ----
+  const sceneList = document.getElementById("scene-list");
+  if (sceneList) {
+    const select = (row) => {
+      sceneList.querySelectorAll(".scene-row").forEach((r) => r.classList.toggle("selected", r === row));
+      document.querySelectorAll("[data-detail-for]").forEach((p) => p.classList.toggle("hidden", p.dataset.detailFor !== row.dataset.sceneId));
+      const empty = document.querySelector("[data-detail-empty]");
+      if (empty) empty.classList.add("hidden");
+      history.replaceState(null, "", `?scene=${row.dataset.sceneId}`);
+    };
+    sceneList.addEventListener("click", (event) => {
+      const row = event.target.closest(".scene-row");
+      if (row && !event.target.closest("a, button")) select(row);
+    });
+    sceneList.addEventListener("keydown", (event) => {
+      const row = event.target.closest(".scene-row");
+      if (row && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); select(row); }
+    });
+  }
+
+  window.Rushes = Object.assign(window.Rushes || {}, { api, toast, refreshRail, ApiError });
+})();
