@@ -109,6 +109,9 @@ def _mark_uncertain(rushes, session: Session, job: m.RenderJob, reason: str) -> 
     if rushes.settings.submitting_policy == "resubmit":
         job.state = "queued"
         job.error = f"resubmitting under RUSHES_SUBMITTING_POLICY=resubmit after an unconfirmed submit ({reason})"
+        # The error is cleared once the resend succeeds; the note keeps the possible double billing visible.
+        notes = list((job.payload or {}).get("notes", []))
+        job.payload = {**job.payload, "notes": notes + [job.error + "; the provider may bill this shot twice"]}
         release(job, now() + rushes.settings.retry_base_seconds)
         return
     job.state = "attention"

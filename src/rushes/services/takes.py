@@ -18,7 +18,8 @@ def job_view(job: m.RenderJob | None) -> dict | None:
     return {"id": job.id, "kind": job.kind, "state": job.state, "attempt": job.attempt, "progress": round(job.progress, 3),
             "error": job.error, "error_kind": job.error_kind, "operation": job.operation_name,
             "cost_credits": job.cost_credits, "cancel_requested": job.cancel_requested,
-            "shot_id": job.shot_id, "take_id": job.take_id, "finished": job.finished_at is not None}
+            "shot_id": job.shot_id, "take_id": job.take_id, "finished": job.finished_at is not None,
+            "notes": list((job.payload or {}).get("notes", []))}
 
 
 def take_view(session, take_id: int) -> dict:
