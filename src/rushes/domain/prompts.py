@@ -23,8 +23,8 @@ def _sentence(text: str) -> str:
 def _subject(fields: ShotFields) -> str:
     names = list(fields.characters)
     action = fields.action.lower()
-    # Skip the names when the action already starts with its subject, so we never write "Mara Mara turns".
-    if not names or any(action.startswith(n.lower()) for n in names):
+    # Skip the names when the action already names its subject, so we never write "Mara Mara turns".
+    if not names or any(n.lower() in action for n in names):
         return ""
     return " and ".join(names)
 
