@@ -208,7 +208,13 @@
         <span class="code">${esc(s.code)}</span><span class="pstate">${s.state}${s.attempt > 1 ? ` · attempt ${s.attempt}` : ''}</span>
         <span class="bar"><i style="width:${Math.round(s.progress * 100)}%"></i></span>
         ${s.error ? `<span class="perr danger-text small">${esc(s.error)}</span>` : ''}</div>`).join('');
-    if (take.finished) { location.reload(); return; }
+    if (take.finished) {
+      // Never yank a reviewer's cut away: offer the finished take instead of reloading.
+      $('render-progress').classList.add('finished');
+      $('progress-summary').innerHTML = `finished — <a class="btn btn-small btn-primary" id="load-take" href="?take=${takeId}">Load take ${take.number}</a>`;
+      $('cancel-take').classList.add('hidden');
+      return;
+    }
     setTimeout(pollTake, 1000);
   }
   $('cancel-take').addEventListener('click', async () => {
