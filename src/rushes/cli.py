@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from rushes import cli_attribute, cli_render
+
 app = typer.Typer(help="Rushes: render, review and re-render the shots of an AI short film.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -116,18 +118,8 @@ def export_overrides(out: Path = typer.Option(None, "--out", help="Write JSONL h
         typer.echo(text, nl=False)
 
 
-def _register_plugins() -> None:
-    for name in ("rushes.cli_attribute", "rushes.cli_render"):
-        try:
-            module = __import__(name, fromlist=["register"])
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue
-        module.register(app)
-
-
-_register_plugins()
+cli_attribute.register(app)
+cli_render.register(app)
 
 
 if __name__ == "__main__":

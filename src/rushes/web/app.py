@@ -49,31 +49,15 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
     install_error_handlers(app)
 
     from rushes.web import media
-    from rushes.web.api import catalog
+    from rushes.web.api import attribution, catalog, edits, events, review, takes
+    from rushes.web.pages import review as review_page
+    from rushes.web.pages import routes as pages
 
-    app.include_router(catalog.router)
-    app.include_router(media.router)
-    for module in _optional_routers():
+    for module in (catalog, takes, edits, review, attribution, events, media, pages, review_page):
         app.include_router(module.router)
     _wire_shot_context(app, rushes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
-
-
-def _optional_routers():
-    """Routers of features that plug in; each module exposes `router`."""
-    import importlib
-
-    names = ["rushes.web.api.attribution", "rushes.web.api.takes", "rushes.web.api.edits", "rushes.web.api.review",
-             "rushes.web.api.events", "rushes.web.pages.routes", "rushes.web.pages.review"]
-    modules = []
-    for name in names:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-    return modules
 
 
 def _wire_shot_context(app: FastAPI, rushes: Rushes) -> None:
