@@ -1,0 +1,195 @@
+"""Benchmark the <scene-player> in headless Chromium: seam ratio vs a naive src swap, and seek latency.
+
+Run: .venv/bin/python bench/bench_player.py [--seconds 8] [--shots 4] [--seeks 20]
+Clips are real H.264/AAC MP4s (1280x720, 24 fps) made with tests/browser/clips.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import clips  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_static_server  # noqa: E402
+
+# Records every presented frame of every clip element (rVFC) and, at each paint (rAF), which
+# element is on top. A frame counts as seen only if its element was on top in that same paint;
+# when a clip is raised without presenting a new frame, its standing frame counts as seen at
+# that paint. Times are paint times (the `now` that rVFC and rAF share), so they compare.
+PLAYER_SEAMS_JS = """async () => {
+  const videos = [...player.shadowRoot.querySelectorAll('video.sp-video')];
+  const frames = [], seen = [];
+  let running = true, top = -1;
+  for (const v of videos) {
+    const cb = (now, m) => {
+      frames.push({shot: Number(v.dataset.shot), t: now, media: m.mediaTime});
+      if (running) v.requestVideoFrameCallback(cb);
+    };
+    v.requestVideoFrameCallback(cb);
+  }
+  const paint = (now) => {
+    const on = videos.find((v) => v.classList.contains('sp-on'));
+    const shot = on ? Number(on.dataset.shot) : -1;
+    const fresh = frames.filter((f) => f.t === now && f.shot === shot);
+    if (fresh.length) seen.push(...fresh);
+    else if (shot !== top && on) seen.push({shot, t: now, media: on.currentTime, revealed: true});
+    top = shot;
+    if (running) requestAnimationFrame(paint);
+  };
+  requestAnimationFrame(paint);
+  const ended = new Promise((r) => player.addEventListener('ended', r, {once: true}));
+  await player.seek(0);
+  await player.play();
+  await ended;
+  running = false;
+  return seen;
+}"""
+
+NAIVE_SEAMS_JS = """async (srcs) => {
+  const v = document.createElement('video');
+  v.muted = true; v.preload = 'auto';
+  v.style.cssText = 'position:fixed;inset:0;width:100%;height:100%;z-index:99;background:#000';
+  document.body.appendChild(v);
+  const frames = [];
+  let clip = 0, running = true;
+  const cb = (now, m) => {
+    frames.push({shot: clip, t: now, media: m.mediaTime});
+    if (running) v.requestVideoFrameCallback(cb);
+  };
+  v.requestVideoFrameCallback(cb);
+  v.src = srcs[0];
+  await new Promise((r) => v.addEventListener('canplay', r, {once: true}));
+  await new Promise((resolve) => {
+    v.addEventListener('ended', () => {
+      if (clip + 1 >= srcs.length) { resolve(); return; }
+      clip += 1;
+      v.src = srcs[clip];
+      v.play();
+    });
+    v.play();
+  });
+  running = false;
+  v.remove();
+  return frames;
+}"""
+
+SEEKS_JS = """async ({count, seed, readFrame}) => {
+  const read = eval(readFrame);
+  let x = seed;
+  const rand = () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+  const shots = player.shots, out = [];
+  player.pause();
+  for (let k = 0; k < count; k++) {
+    let i = player.currentShot;
+    while (i === player.currentShot) i = Math.floor(rand() * shots.length);
+    const t = shots[i].start + rand() * (shots[i].duration - 0.2);
+    const t0 = performance.now();
+    await player.seek(t);
+    const ms = performance.now() - t0;
+    const f = read(player.shadowRoot.querySelector('video.sp-on'));
+    const want = Math.floor((t - shots[i].start) * 24 + 1e-6);
+    out.push({ms, shot: i, got: player.currentShot, right: !!f && f.shot === i + 1 && f.frame === want});
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return out;
+}"""
+
+
+def _measure(frames: list[dict], clip_seconds: float) -> dict:
+    """Seam ratio and details from the seen frames (times in ms).
+
+    Inside clips the baseline is the median of the mean of each two consecutive intervals: on a
+    60 Hz display 24 fps alternates 33/50 ms, whose plain median is ill-defined; the pair mean is
+    41.7 ms either way. A seam's interval is likewise the mean of the two intervals around the
+    incoming clip's first seen frame (last outgoing frame -> second incoming frame), so a freeze
+    on the incoming first frame counts as much as a gap before it.
+    """
+    frames = sorted(frames, key=lambda f: f["t"])
+    index = [int(f["media"] * clips.FPS + 1e-3) for f in frames]
+    last = round(clip_seconds * clips.FPS) - 1
+    inside_pairs, seams, longest, missing = [], [], [], 0
+    for k in range(1, len(frames) - 1):
+        a, b, c = frames[k - 1], frames[k], frames[k + 1]
+        if a["shot"] == b["shot"] == c["shot"]:
+            inside_pairs.append((c["t"] - a["t"]) / 2)
+        elif a["shot"] != b["shot"] and b["shot"] == c["shot"]:
+            seams.append((c["t"] - a["t"]) / 2)
+            longest.append(max(b["t"] - a["t"], c["t"] - b["t"]))
+            # Frames never seen near the cut: the outgoing tail and the incoming head (6 frames each).
+            out = [j for j in range(max(0, k - 6), k) if frames[j]["shot"] == a["shot"]]
+            inc = [j for j in range(k, min(len(frames), k + 6)) if frames[j]["shot"] == b["shot"]]
+            missing += last - index[k - 1] + index[k]
+            missing += sum(max(0, index[j + 1] - index[j] - 1) for j in out[:-1] + inc[:-1])
+    if not inside_pairs or not seams:
+        raise RuntimeError(f"not enough frames measured (inside {len(inside_pairs)}, seams {len(seams)})")
+    base = statistics.median(inside_pairs)
+    return {"ratio": statistics.median(seams) / base, "base": base, "seams": seams, "longest": longest, "missing": missing}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--seconds", type=float, default=8.0, help="length of each clip")
+    ap.add_argument("--shots", type=int, default=4)
+    ap.add_argument("--seeks", type=int, default=20)
+    ap.add_argument("--idle", type=float, default=20.0, help="seconds idle before a second round of seeks")
+    ap.add_argument("--width", type=int, default=1280)
+    ap.add_argument("--height", type=int, default=720)
+    ap.add_argument("--clip-dir", type=Path, default=Path(tempfile.gettempdir()) / "rushes-bench-clips")
+    args = ap.parse_args()
+    if not CHROMIUM.exists():
+        print(f"{CHROMIUM} not found", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    codes = [f"1{chr(ord('A') + i)}" for i in range(args.shots)]
+    t0 = time.monotonic()
+    paths = clips.scene_clips(args.clip_dir, codes, args.seconds, args.width, args.height)
+    print(f"clips: {args.shots} x {args.seconds:g} s {args.width}x{args.height} H.264/AAC 24 fps "
+          f"(made/reused in {time.monotonic() - t0:.1f} s)")
+    shots = [{"code": c, "duration": args.seconds, "src": p.name} for c, p in zip(codes, paths)]
+    (args.clip_dir / "bench-scene.json").write_text(json.dumps({"shots": shots}))
+    server_info, server, thread = start_static_server(args.clip_dir)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(server_info.static_url("player-harness.html") + "?shots=/clips/bench-scene.json")
+            page.evaluate("window.harnessReady")
+            page.wait_for_timeout(1500)  # let every clip buffer, as a reviewer's page would
+            seen = page.evaluate(PLAYER_SEAMS_JS)
+            ours = _measure(seen, args.seconds)
+            naive = _measure(page.evaluate(NAIVE_SEAMS_JS, [server_info.clip_url(p) for p in paths]), args.seconds)
+            seeks = page.evaluate(SEEKS_JS, {"count": args.seeks, "seed": 7, "readFrame": clips.FRAME_CODE_JS})
+            page.wait_for_timeout(args.idle * 1000)  # Chromium may suspend idle paused players
+            idle_seeks = page.evaluate(SEEKS_JS, {"count": 5, "seed": 11, "readFrame": clips.FRAME_CODE_JS})
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+    print(f"seam ratio: scene-player {ours['ratio']:.2f} vs naive {naive['ratio']:.2f} (target <= 1.2)")
+    for name, m in (("scene-player", ours), ("naive src swap", naive)):
+        print(f"  {name}: frame interval inside clips {m['base']:.1f} ms; at seams (mean of 2) "
+              f"{', '.join(f'{s:.1f}' for s in m['seams'])} ms; longest single interval at seams "
+              f"{', '.join(f'{s:.1f}' for s in m['longest'])} ms; frames never shown near seams {m['missing']}")
+    ms = sorted(s["ms"] for s in seeks)
+    wrong = sum(1 for s in seeks if s["got"] != s["shot"] or not s["right"])
+    p90 = ms[min(len(ms) - 1, int(round(0.9 * (len(ms) - 1))))]
+    print(f"seek into another shot: median {statistics.median(ms):.0f} ms p90 {p90:.0f} ms "
+          f"max {ms[-1]:.0f} ms over {len(ms)} seeks, wrong frame on screen {wrong} (target <= 150 ms)")
+    idle = sorted(s["ms"] for s in idle_seeks)
+    print(f"  after {args.idle:g} s idle: first seek {idle_seeks[0]['ms']:.0f} ms, median {statistics.median(idle):.0f} ms "
+          f"over {len(idle)} seeks, wrong frame {sum(1 for s in idle_seeks if not s['right'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
