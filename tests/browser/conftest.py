@@ -8,14 +8,14 @@ Browser tests are skipped only when /usr/bin/chromium is missing and CI is not "
 from __future__ import annotations
 
 import os
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.browser.serving import serve_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 STATIC_DIR = Path(__file__).resolve().parents[2] / "src" / "rushes" / "web" / "static"
@@ -57,7 +57,6 @@ class StaticServer:
 
 def start_static_server(clip_dir: Path, static_dir: Path = STATIC_DIR) -> tuple[StaticServer, object, threading.Thread]:
     """Run uvicorn (Starlette StaticFiles, which answers Range requests) on 127.0.0.1 in a thread."""
-    import uvicorn
     from starlette.applications import Starlette
     from starlette.routing import Mount
     from starlette.staticfiles import StaticFiles
@@ -68,19 +67,8 @@ def start_static_server(clip_dir: Path, static_dir: Path = STATIC_DIR) -> tuple[
             Mount("/clips", StaticFiles(directory=clip_dir), name="clips"),
         ]
     )
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("static server did not start")
-        time.sleep(0.02)
-    return StaticServer(f"http://127.0.0.1:{port}", clip_dir), server, thread
+    base_url, server, thread = serve_in_thread(app, lifespan="off")
+    return StaticServer(base_url, clip_dir), server, thread
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,7 @@ Each module gets a fresh SQLite database, media folder and the demo project.
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +15,7 @@ import pytest
 
 from rushes.services.context import Rushes
 from rushes.settings import Settings
+from tests.browser.serving import serve_in_thread
 
 
 @dataclass
@@ -31,8 +30,6 @@ class LiveApp:
 
 def start_live_app(root: Path, **overrides) -> tuple[LiveApp, object, threading.Thread]:
     """Serve create_app(run_worker=True) on 127.0.0.1:<free port>, then load the demo project."""
-    import uvicorn
-
     from rushes.services.demo import create_demo
     from rushes.web.app import create_app
 
@@ -41,20 +38,9 @@ def start_live_app(root: Path, **overrides) -> tuple[LiveApp, object, threading.
                         **overrides)
     rushes = Rushes(settings)
     app = create_app(rushes, run_worker=True, load_demo=False)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("live app did not start")
-        time.sleep(0.02)
+    base_url, server, thread = serve_in_thread(app)
     demo = create_demo(rushes)
-    return LiveApp(f"http://127.0.0.1:{port}", rushes, demo), server, thread
+    return LiveApp(base_url, rushes, demo), server, thread
 
 
 @pytest.fixture(scope="module")
