@@ -44,14 +44,21 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     project = live.demo["project_id"]
 
     # Render scene 1 while the filmmaker sits on the Script Hub: the toast arrives without a reload.
-    page.goto(live.url(f"/projects/{project}"))
-    page.evaluate("window.__sameDocument = true")
-    page.wait_for_timeout(300)  # the event stream is open
+    live.rushes.video.latency_seconds = 2.0  # slow enough to watch the Hub show per-shot progress
     assert httpx.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "loop-1"}).status_code == 201
+    page.goto(live.url(f"/projects/{project}"))
+    progress = page.locator(f'[data-take-progress][data-scene-id="{scene}"]')
+    expect(progress.locator(".chip")).to_have_count(4)
+    expect(progress.locator('.chip[data-state="rendering"]').first).to_be_visible()
+    expect(progress.locator(".cancel-take")).to_be_visible()
+    page.evaluate("window.__sameDocument = true")
+    live.rushes.video.latency_seconds = 0.0
     toast = page.locator(f'#toasts .toast.render[data-scene-id="{scene}"]')
     expect(toast).to_be_visible(timeout=60_000)
     assert page.evaluate("window.__sameDocument") is True
     expect(page.locator("#notif-bell .bell-count")).to_have_text("1")
+    row_status = page.locator(f'.scene-row[data-scene-id="{scene}"] [data-status]')
+    expect(row_status).to_have_attribute("data-status", "Ready for Review")
     toast.click()
     page.wait_for_url(f"**/scenes/{scene}/review**")
 

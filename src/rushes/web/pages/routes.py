@@ -69,6 +69,7 @@ def script_hub(project_id: int, request: Request, scene: int | None = None, sess
             "review_url": f"/scenes/{snap.scene.id}/review" if status in REVIEWABLE else None,
             "warning": status in (SceneStatus.OUTDATED.value, SceneStatus.CONTINUITY_BROKEN.value),
             "changes": upstream_changes(snap),
+            "rendering_take": snap.latest_take.id if status == SceneStatus.RENDERING.value else None,
         })
     selected = scene if scene in ids else None
     return render("hub.html", page_context(session, request, project, scenes=scenes, selected=selected))

@@ -208,6 +208,13 @@
         <span class="code">${esc(s.code)}</span><span class="pstate">${s.state}${s.attempt > 1 ? ` · attempt ${s.attempt}` : ''}</span>
         <span class="bar"><i style="width:${Math.round(s.progress * 100)}%"></i></span>
         ${s.error ? `<span class="perr danger-text small">${esc(s.error)}</span>` : ''}</div>`).join('');
+    take.shots.forEach((s) => {
+      const row = document.querySelector(`#shot-list .shot-row[data-shot-id="${s.shot_id}"] .shot-state`);
+      if (row && !cut.shots.find((c) => c.shot_id === s.shot_id && c.state === 'ready')) {
+        row.textContent = s.state; row.dataset.state = s.state === 'succeeded' ? 'fresh' : s.state;
+      }
+    });
+    if (take.finished && !cut.shots.some((c) => c.state === 'ready')) { location.reload(); return; }
     if (take.finished) {
       // Never yank a reviewer's cut away: offer the finished take instead of reloading.
       $('render-progress').classList.add('finished');

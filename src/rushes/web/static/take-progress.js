@@ -1,0 +1,39 @@
+// Live per-shot progress of a rendering take wherever a [data-take-progress] box stands (Script Hub rows).
+(() => {
+  'use strict';
+  const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+  function chips(take) {
+    return take.shots.map((s) => `<span class="chip pstate-${s.state}" data-code="${esc(s.code)}" data-state="${s.state}"
+      title="${esc(s.error || s.state)}">${esc(s.code)} · ${s.state}${s.attempt > 1 ? ` · attempt ${s.attempt}` : ''}</span>`).join('');
+  }
+
+  function watch(box) {
+    const takeId = box.dataset.takeProgress;
+    async function tick() {
+      let take;
+      try { take = await (await fetch(`/api/takes/${takeId}`)).json(); } catch (e) { setTimeout(tick, 2000); return; }
+      box.innerHTML = `<div class="chips">${chips(take)}</div>` + (take.finished ? '' :
+        `<button class="btn btn-small cancel-take" type="button">Cancel render</button>`);
+      const cancel = box.querySelector('.cancel-take');
+      if (cancel) cancel.onclick = async () => {
+        if (!confirm('Cancel this render? Shots not yet sent are refunded.')) return;
+        await fetch(`/api/takes/${takeId}/cancel`, {method: 'POST'});
+      };
+      if (!take.finished) { setTimeout(tick, 1000); return; }
+      const row = box.closest('tr, .scene-row');
+      const status = row && row.querySelector('[data-status]');
+      if (status) {
+        const failed = take.failed.length;
+        const link = document.createElement('a');
+        link.className = `status status-${failed ? 'warn' : 'ok'}`;
+        link.dataset.status = 'Ready for Review';
+        link.href = `/scenes/${box.dataset.sceneId}/review`;
+        link.textContent = 'Ready for Review ›';
+        status.replaceWith(link);
+      }
+    }
+    tick();
+  }
+  document.querySelectorAll('[data-take-progress]').forEach(watch);
+})();
