@@ -37,7 +37,15 @@ def serve(
     port = port or rushes.settings.port
     typer.echo(f"Rushes on http://{host}:{port}  (database {rushes.settings.database_url}, "
                f"video {rushes.settings.video_provider}, worker {'on' if worker else 'off'})")
-    uvicorn.run(create_app(rushes, run_worker=worker), host=host, port=port, log_level="info")
+    web = create_app(rushes, run_worker=worker)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame):
+            # Uvicorn waits for open responses before shutting down: end the event streams first.
+            web.state.stopping = True
+            super().handle_exit(sig, frame)
+
+    Server(uvicorn.Config(web, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)).run()
 
 
 @app.command("worker")

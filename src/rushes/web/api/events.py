@@ -19,6 +19,7 @@ from rushes.web.deps import get_session
 
 router = APIRouter(prefix="/api", tags=["notifications"])
 EVENT_POLL_SECONDS = 0.25
+STREAM_SECONDS = 300.0
 
 
 def _newest_id(rushes) -> int:
@@ -43,7 +44,10 @@ async def events(request: Request):
         nonlocal after
         yield "retry: 1000\n\n"
         idle = 0
-        while not getattr(request.app.state, "stopping", False):
+        # A stream ends after a while and the browser reconnects from its Last-Event-ID, so no
+        # connection outlives a deploy or a restart for long.
+        deadline = asyncio.get_running_loop().time() + STREAM_SECONDS
+        while not getattr(request.app.state, "stopping", False) and asyncio.get_running_loop().time() < deadline:
             if await request.is_disconnected():
                 return
             fresh = await run_in_threadpool(_since, rushes, after)
