@@ -1,7 +1,8 @@
-"""Benchmark the <scene-player> in headless Chromium: seam ratio vs a naive src swap, and seek latency.
+"""Benchmark the <scene-player> in headless Chromium: seam ratio and seek latency, side by side for the
+MSE player (fragmented clips, one MediaSource), the stacked-video fallback (mode="stacked") and a naive src swap.
 
 Run: .venv/bin/python bench/bench_player.py [--seconds 8] [--shots 4] [--seeks 20]
-Clips are real H.264/AAC MP4s (1280x720, 24 fps) made with tests/browser/clips.py.
+Clips are real H.264/AAC MP4s (1280x720, 24 fps) made with tests/browser/clips.py, fragmented as the app stores them.
 """
 
 from __future__ import annotations
@@ -27,20 +28,24 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_static_server 
 PLAYER_SEAMS_JS = """async () => {
   const videos = [...player.shadowRoot.querySelectorAll('video.sp-video')];
   const frames = [], seen = [];
+  const starts = player.shots.map((s) => s.start);
+  // MSE: one video whose media time is scene time; its shot is the one containing that time.
+  const shotOf = (v, t) => (v.dataset.mse ? starts.filter((s) => t >= s - 1e-4).length - 1 : Number(v.dataset.shot));
+  const localOf = (v, t) => (v.dataset.mse ? t - starts[shotOf(v, t)] : t);
   let running = true, top = -1;
   for (const v of videos) {
     const cb = (now, m) => {
-      frames.push({shot: Number(v.dataset.shot), t: now, media: m.mediaTime});
+      frames.push({shot: shotOf(v, m.mediaTime), t: now, media: localOf(v, m.mediaTime)});
       if (running) v.requestVideoFrameCallback(cb);
     };
     v.requestVideoFrameCallback(cb);
   }
   const paint = (now) => {
     const on = videos.find((v) => v.classList.contains('sp-on'));
-    const shot = on ? Number(on.dataset.shot) : -1;
-    const fresh = frames.filter((f) => f.t === now && f.shot === shot);
+    const shot = on ? shotOf(on, on.currentTime) : -1;
+    const fresh = frames.filter((f) => f.t === now && (f.shot === shot || (on && on.dataset.mse)));
     if (fresh.length) seen.push(...fresh);
-    else if (shot !== top && on) seen.push({shot, t: now, media: on.currentTime, revealed: true});
+    else if (shot !== top && on) seen.push({shot, t: now, media: localOf(on, on.currentTime), revealed: true});
     top = shot;
     if (running) requestAnimationFrame(paint);
   };
@@ -94,7 +99,7 @@ SEEKS_JS = """async ({count, seed, readFrame}) => {
     const t0 = performance.now();
     await player.seek(t);
     const ms = performance.now() - t0;
-    const f = read(player.shadowRoot.querySelector('video.sp-on'));
+    const f = read(player.shadowRoot.querySelector('video.sp-on'));  // MSE: the one video
     const want = Math.floor((t - shots[i].start) * 24 + 1e-6);
     out.push({ms, shot: i, got: player.currentShot, right: !!f && f.shot === i + 1 && f.frame === want});
     await new Promise((r) => setTimeout(r, 150));
@@ -151,7 +156,7 @@ def main() -> int:
 
     codes = [f"1{chr(ord('A') + i)}" for i in range(args.shots)]
     t0 = time.monotonic()
-    paths = clips.scene_clips(args.clip_dir, codes, args.seconds, args.width, args.height)
+    paths = clips.scene_clips(args.clip_dir, codes, args.seconds, args.width, args.height, fragmented=True)
     print(f"clips: {args.shots} x {args.seconds:g} s {args.width}x{args.height} H.264/AAC 24 fps "
           f"(made/reused in {time.monotonic() - t0:.1f} s)")
     shots = [{"code": c, "duration": args.seconds, "src": p.name} for c, p in zip(codes, paths)]
@@ -163,31 +168,43 @@ def main() -> int:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             page.goto(server_info.static_url("player-harness.html") + "?shots=/clips/bench-scene.json")
             page.evaluate("window.harnessReady")
-            page.wait_for_timeout(1500)  # let every clip buffer, as a reviewer's page would
-            seen = page.evaluate(PLAYER_SEAMS_JS)
-            ours = _measure(seen, args.seconds)
+            results = {}
+            for mode in ("mse", "stacked"):
+                if mode == "stacked":
+                    page.evaluate("player.setAttribute('mode', 'stacked'); player.shots = player.shots; player.seek(0)")
+                got = page.evaluate("player.mediaMode")
+                if got != mode:
+                    raise RuntimeError(f"player chose {got}, expected {mode}")
+                page.wait_for_timeout(1500)  # let every clip buffer, as a reviewer's page would
+                seams = _measure(page.evaluate(PLAYER_SEAMS_JS), args.seconds)
+                seeks = page.evaluate(SEEKS_JS, {"count": args.seeks, "seed": 7, "readFrame": clips.FRAME_CODE_JS})
+                page.wait_for_timeout(args.idle * 1000)  # Chromium may suspend idle paused players
+                idle = page.evaluate(SEEKS_JS, {"count": 5, "seed": 11, "readFrame": clips.FRAME_CODE_JS})
+                results[mode] = (seams, seeks, idle)
             naive = _measure(page.evaluate(NAIVE_SEAMS_JS, [server_info.clip_url(p) for p in paths]), args.seconds)
-            seeks = page.evaluate(SEEKS_JS, {"count": args.seeks, "seed": 7, "readFrame": clips.FRAME_CODE_JS})
-            page.wait_for_timeout(args.idle * 1000)  # Chromium may suspend idle paused players
-            idle_seeks = page.evaluate(SEEKS_JS, {"count": 5, "seed": 11, "readFrame": clips.FRAME_CODE_JS})
             browser.close()
     finally:
         server.should_exit = True
         thread.join(timeout=5)
 
-    print(f"seam ratio: scene-player {ours['ratio']:.2f} vs naive {naive['ratio']:.2f} (target <= 1.2)")
-    for name, m in (("scene-player", ours), ("naive src swap", naive)):
+    print(f"seam ratio (target <= 1.2): MSE player {results['mse'][0]['ratio']:.2f}, stacked fallback "
+          f"{results['stacked'][0]['ratio']:.2f}, naive src swap {naive['ratio']:.2f}")
+    rows = [("MSE player", results["mse"][0]), ("stacked fallback", results["stacked"][0]), ("naive src swap", naive)]
+    for name, m in rows:
         print(f"  {name}: frame interval inside clips {m['base']:.1f} ms; at seams (mean of 2) "
               f"{', '.join(f'{s:.1f}' for s in m['seams'])} ms; longest single interval at seams "
               f"{', '.join(f'{s:.1f}' for s in m['longest'])} ms; frames never shown near seams {m['missing']}")
-    ms = sorted(s["ms"] for s in seeks)
-    wrong = sum(1 for s in seeks if s["got"] != s["shot"] or not s["right"])
-    p90 = ms[min(len(ms) - 1, int(round(0.9 * (len(ms) - 1))))]
-    print(f"seek into another shot: median {statistics.median(ms):.0f} ms p90 {p90:.0f} ms "
-          f"max {ms[-1]:.0f} ms over {len(ms)} seeks, wrong frame on screen {wrong} (target <= 150 ms)")
-    idle = sorted(s["ms"] for s in idle_seeks)
-    print(f"  after {args.idle:g} s idle: first seek {idle_seeks[0]['ms']:.0f} ms, median {statistics.median(idle):.0f} ms "
-          f"over {len(idle)} seeks, wrong frame {sum(1 for s in idle_seeks if not s['right'])}")
+    for mode, label in (("mse", "MSE player"), ("stacked", "stacked fallback")):
+        _, seeks, idle_seeks = results[mode]
+        ms = sorted(s["ms"] for s in seeks)
+        wrong = sum(1 for s in seeks if s["got"] != s["shot"] or not s["right"])
+        p90 = ms[min(len(ms) - 1, int(round(0.9 * (len(ms) - 1))))]
+        print(f"seek into another shot, {label}: median {statistics.median(ms):.0f} ms p90 {p90:.0f} ms "
+              f"max {ms[-1]:.0f} ms over {len(ms)} seeks, wrong frame on screen {wrong} (target <= 150 ms)")
+        idle = sorted(s["ms"] for s in idle_seeks)
+        print(f"  after {args.idle:g} s idle: first seek {idle_seeks[0]['ms']:.0f} ms, median "
+              f"{statistics.median(idle):.0f} ms over {len(idle)} seeks, wrong frame "
+              f"{sum(1 for s in idle_seeks if not s['right'])}")
     return 0
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import av
 import numpy as np
 
+from rushes.media.fragment import fragment_mp4
+
 FPS = 24
 CODE_CELLS = 16
 CODE_BAND = 40  # pixel height of the frame-code band at the top of the picture
@@ -139,8 +141,13 @@ def make_clip(
     return path
 
 
-def scene_clips(directory: Path, codes: list[str], seconds: float, width: int = 640, height: int = 360) -> list[Path]:
-    """Make (or reuse from `directory`) one clip per shot code; shot numbers count from 1."""
+def scene_clips(
+    directory: Path, codes: list[str], seconds: float, width: int = 640, height: int = 360, fragmented: bool = False
+) -> list[Path]:
+    """Make (or reuse from `directory`) one clip per shot code; shot numbers count from 1.
+
+    fragmented=True stores them as the app does (rushes.media.fragment), ready for MSE.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for number, code in enumerate(codes, start=1):
@@ -148,5 +155,10 @@ def scene_clips(directory: Path, codes: list[str], seconds: float, width: int = 
         path = directory / f"shot-{code}-{key}.mp4"
         if not path.exists():
             make_clip(path, code, number, seconds, width, height, tone_hz=180.0 + 40 * number)
+        if fragmented:
+            frag = path.with_name(f"{path.stem}-frag.mp4")
+            if not frag.exists():
+                frag.write_bytes(fragment_mp4(path.read_bytes()))
+            path = frag
         paths.append(path)
     return paths

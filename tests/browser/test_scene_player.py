@@ -1,4 +1,8 @@
-"""<scene-player> in real headless Chromium with real H.264/AAC clips (2 s shots, 640x360)."""
+"""<scene-player> in real headless Chromium with real H.264/AAC clips (2 s shots, 640x360).
+
+Every player test runs twice: "mse" with fragmented clips (one MediaSource) and "stacked" with
+plain faststart clips, which MSE cannot take, so the player falls back to stacked <video>s.
+"""
 
 from __future__ import annotations
 
@@ -20,9 +24,17 @@ VISIBLE_FRAME_JS = f"""() => {{
 }}"""
 
 
-@pytest.fixture(scope="module")
-def shot_clips(clip_dir: Path) -> list[Path]:
-    return scene_clips(clip_dir, CODES, SHOT_SECONDS)
+class ModeClips(list):
+    """Clip paths plus the media mode the player must pick for them ("mse" or "stacked")."""
+
+    mode = ""
+
+
+@pytest.fixture(scope="module", params=["mse", "stacked"])
+def shot_clips(request: pytest.FixtureRequest, clip_dir: Path) -> ModeClips:
+    clips = ModeClips(scene_clips(clip_dir, CODES, SHOT_SECONDS, fragmented=request.param == "mse"))
+    clips.mode = request.param
+    return clips
 
 
 def open_player(page, server, clips: list[Path], overrides: dict[int, dict] | None = None, pins=None):
@@ -36,6 +48,8 @@ def open_player(page, server, clips: list[Path], overrides: dict[int, dict] | No
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(server.static_url("player-harness.html") + f"?shots=/clips/{name}")
     page.evaluate("window.harnessReady")
+    if getattr(clips, "mode", None):
+        assert page.evaluate("player.mediaMode") == clips.mode
     page.evaluate("""() => { window.events = [];
       for (const n of ['shotchange', 'ended', 'pinclick'])
         player.addEventListener(n, (e) => events.push({type: n, ...(e.detail || {})})); }""")
@@ -237,3 +251,65 @@ def test_unplayable_clip_becomes_a_failed_placeholder(page, static_server, shot_
     assert "clip could not be played" in seg.get_attribute("title")
     page.evaluate("player.seek(6.5)")
     assert frame_on_screen(page) == {"shot": 4, "frame": 12}
+
+
+@pytest.fixture(scope="module")
+def fragmented_clips(clip_dir: Path) -> list[Path]:
+    return scene_clips(clip_dir, CODES, SHOT_SECONDS, fragmented=True)
+
+
+def test_mode_attribute_forces_stacked_videos_for_fragmented_clips(page, static_server, fragmented_clips):
+    open_player(page, static_server, fragmented_clips)
+    assert page.evaluate("player.mediaMode") == "mse"
+    page.evaluate("player.setAttribute('mode', 'stacked'); player.shots = player.shots; player.seek(5.25)")
+    assert page.evaluate("[player.mediaMode, document.querySelector('scene-player').shadowRoot"
+                         ".querySelectorAll('video.sp-video').length]") == ["stacked", 4]
+    assert frame_on_screen(page) == {"shot": 3, "frame": 30}
+
+
+def test_mse_cut_presents_every_frame_in_order(page, static_server, fragmented_clips):
+    """Across a cut at 1x, the frames presented run ...46, 47 | 0, 1... with none dropped."""
+    open_player(page, static_server, fragmented_clips)
+    frames = page.evaluate("""async () => {
+      const v = player.shadowRoot.querySelector('video.sp-video'), out = [];
+      await player.seek(1.25);
+      const cb = (now, m) => { out.push([m.mediaTime, m.presentedFrames]); if (m.mediaTime < 2.8) v.requestVideoFrameCallback(cb); };
+      v.requestVideoFrameCallback(cb);
+      await player.play();
+      await new Promise((r) => { const w = () => (player.currentTime > 2.8 ? r() : setTimeout(w, 20)); w(); });
+      player.pause();
+      return out;
+    }""")
+    scene_frames = [round(t * FPS - 0.005) for t, _count in frames]
+    assert scene_frames == list(range(scene_frames[0], scene_frames[-1] + 1))
+    assert scene_frames[0] <= 31 and scene_frames[-1] >= 67  # 1.3 s .. 2.8 s, through the cut at 48
+    assert [n for _t, n in frames] == list(range(frames[0][1], frames[0][1] + len(frames)))
+    assert [e["index"] for e in page.evaluate("events")] == [1]
+
+
+def test_plain_video_plays_and_seeks_a_fragmented_clip(page, static_server, fragmented_clips):
+    """Stored clips are fragmented: a plain <video> (the A/B view) must still play and seek them."""
+    page.goto(static_server.static_url("player-harness.html"))
+    result = page.evaluate("""async (src) => {
+      const read = %s;
+      const v = document.createElement('video'); v.muted = true; v.src = src;
+      v.style.cssText = 'position:fixed;inset:0;width:100%%;height:100%%;z-index:99';  // on screen: rVFC fires
+      document.body.appendChild(v);
+      await new Promise((r) => v.addEventListener('loadeddata', r, {once: true}));
+      const out = {duration: v.duration, seeks: []};
+      for (const t of [1.25, 0.5, 1.9]) {
+        v.currentTime = t + 0.0002;
+        await new Promise((r) => v.addEventListener('seeked', r, {once: true}));
+        await new Promise((r) => setTimeout(r, 150));  // a paused seek need not fire rVFC
+        out.seeks.push(read(v));
+      }
+      v.currentTime = 1.5;
+      await new Promise((r) => v.addEventListener('seeked', r, {once: true}));
+      await v.play();
+      await new Promise((r) => v.addEventListener('ended', r, {once: true}));
+      out.ended = v.currentTime;
+      return out;
+    }""" % FRAME_CODE_JS, static_server.clip_url(fragmented_clips[1]))
+    assert result["duration"] == pytest.approx(SHOT_SECONDS, abs=0.03)
+    assert result["seeks"] == [{"shot": 2, "frame": 30}, {"shot": 2, "frame": 12}, {"shot": 2, "frame": 45}]
+    assert result["ended"] == pytest.approx(result["duration"], abs=0.01)

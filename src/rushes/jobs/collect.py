@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from rushes.jobs.queue import end_job
+from rushes.media.fragment import fragment_mp4
 from rushes.media.probe import MediaError, probe_clip, validate_clip
 from rushes.media.thumbs import poster_jpeg, thumbnail_strip
 from rushes.services.review import mark_addressed
@@ -21,6 +22,8 @@ def collect_clip(rushes, job_id: int, owner: str, video: bytes) -> None:
         validate_clip(probe, float(payload["render_seconds"]), require_audio=payload["render"]["generate_audio"])
         poster = poster_jpeg(video)
         strip, strip_meta = thumbnail_strip(video, count=8)
+        # Stored fragmented: the player appends it to Media Source Extensions; plain <video> plays it too.
+        video = fragment_mp4(video)
     except MediaError as err:
         with rushes.db.session() as session:
             end_job(session, locked_job(session, job_id, owner), "failed",

@@ -27,11 +27,15 @@
  *   J reverse shuttle 1x, 2x, 4x (emulated by repeated backward seeks) · , . and ← → frame step ·
  *   ↑ [ previous shot · ↓ ] next shot · Home/End · M mute · F fullscreen · O loop shot.
  *
- * Gapless auto-advance: one <video> per ready shot, stacked; every clip is preloaded and the
- * next one is cued at its first frame. Just before the shot on screen presents its last frame
- * (watched with requestVideoFrameCallback, with a learned start-up latency), the next clip is
- * started underneath, and it is raised the moment its first frame is presented. Audio of each
- * clip plays from its own element, so the cut is continuous without server stitching.
+ * Media modes (read-only property mediaMode; attribute mode="stacked" forces the fallback):
+ *   'mse' (default when MediaSource, the codecs and fragmented clips allow it): scene-player-mse.js
+ *     appends every ready clip to one MediaSource at its scene offset, trimmed to the shot by the
+ *     append window; one <video> plays the scene as one stream, so cuts are gapless by construction.
+ *   'stacked' (fallback: no MSE, unfragmented clips, or an append that fails): one <video> per ready
+ *     shot, stacked; every clip is preloaded and the next one is cued at its first frame. Just before
+ *     the shot on screen presents its last frame (watched with requestVideoFrameCallback, with a
+ *     learned start-up latency), the next clip is started underneath, and it is raised the moment its
+ *     first frame is presented. Audio of each clip plays from its own element.
  * Shots that are not ready (queued, rendering, failed) play as a slate with their state for their
  * own duration: this keeps scene timing (and pin timecodes) honest while the other shots play.
  */
@@ -43,6 +47,9 @@
   const START_MARGIN_MS = 4; // a start a little early costs nothing visible; a late one stalls
   const POOL_WARM_ALL = 12; // up to this many shots every clip is preloaded fully
   const SCRIPT_URL = document.currentScript ? document.currentScript.src : location.href;
+  // The MSE engine is an ES module next to this file; without it the stacked path is used.
+  let mseModule = null;
+  const loadMse = () => (mseModule = mseModule || import(new URL('scene-player-mse.js', SCRIPT_URL).href).catch(() => null));
   const ICONS = {
     play: 'M8 5v14l11-7z', pause: 'M6 5h4v14H6zm8 0h4v14h-4z', prev: 'M6 6h2v12H6zm3.5 6 8.5 6V6z',
     next: 'M16 6h2v12h-2zM6 18l8.5-6L6 6z', back: 'M11 18V6l-8.5 6zm.5-6 8.5 6V6z',
@@ -102,6 +109,10 @@
       this._shots = [];
       this._pins = [];
       this._videos = [];
+      this._mse = null; // MSE engine while the scene plays from one MediaSource
+      this._mode = 'stacked'; // 'mse' | 'stacked' | 'pending' (deciding)
+      this._media = Promise.resolve();
+      this._poolGen = 0;
       this._active = -1;
       this._paused = true;
       this._rate = 1;
@@ -176,6 +187,8 @@
     get currentTime() { return this._clock(); }
     set currentTime(t) { this.seek(t); }
     get currentShot() { return this._active; }
+    /** 'mse' (one MediaSource), 'stacked' (one <video> per shot) or 'pending' while deciding. */
+    get mediaMode() { return this._mode; }
     get paused() { return this._paused; }
     get playbackRate() { return this._rate; }
     set playbackRate(rate) {
@@ -185,6 +198,7 @@
       this._rebaseSlate();
       this._rate = r;
       for (const v of this._videos) if (v) { v.defaultPlaybackRate = r; v.playbackRate = r; }
+      if (this._mse) this._mse.setRate(r);
       this._renderUi();
     }
     get loopShot() { return this._loopShot; }
@@ -193,11 +207,15 @@
     set muted(on) {
       this._muted = !!on;
       for (const v of this._videos) if (v) v.muted = this._muted;
+      if (this._mse) this._mse.setMuted(this._muted);
       this._renderUi();
     }
 
     play() {
       if (!this._shots.length) return Promise.resolve();
+      if (this._mode === 'pending') return this._media.then(() => this.play());
+      // With MSE a play() during a seek would race the seek's own pause/cue: start after it.
+      if (this._mode === 'mse' && this._target !== null && this._seeking) return this._seeking.then(() => this.play());
       this._stopShuttle();
       if (this._clock() >= this.duration - 1 / FPS / 2) {
         return this.seek(0).then(() => this.play());
@@ -240,6 +258,48 @@
 
     _buildPool() {
       for (const v of this._videos) if (v) { v.pause(); v.removeAttribute('src'); v.load(); v.remove(); }
+      this._videos = [];
+      if (this._mse) { this._mse.destroy(); this._mse = null; }
+      const gen = ++this._poolGen;
+      const mse = this.getAttribute('mode') !== 'stacked' && !!window.MediaSource
+        && this._shots.some((s) => s.state === 'ready' && s.src);
+      if (!mse) { this._buildStacked(); return; }
+      this._mode = 'pending';
+      this._media = (async () => {
+        const mod = await loadMse();
+        if (gen !== this._poolGen) return;
+        if (mod) {
+          const engine = new mod.MseEngine(this, this._ui('.sp-stage'));
+          this._mse = engine;
+          const ok = await engine.open();
+          if (gen !== this._poolGen) return;
+          if (ok) { this._mode = 'mse'; return; }
+          engine.destroy();
+          this._mse = null;
+        }
+        this._buildStacked();
+      })();
+    }
+
+    /** The MSE engine gave up mid-scene (a clip it cannot append): rebuild stacked, same place. */
+    _mseFailed(reason) {
+      if (!this._mse) return;
+      console.warn(`scene-player: falling back to stacked videos (${reason})`);
+      const t = this._clock();
+      const resume = !this._paused;
+      this._pauseMedia();
+      this._mse.destroy();
+      this._mse = null;
+      this._poolGen += 1;
+      this._buildStacked();
+      this._active = -1;
+      this.seek(t).then(() => { if (resume) this.play(); });
+    }
+
+    _hasMedia(i) { return this._mse ? this._mse.hasMedia(i) : !!this._videos[i]; }
+
+    _buildStacked() {
+      this._mode = 'stacked';
       const stage = this._ui('.sp-stage');
       const warmAll = this._shots.length <= POOL_WARM_ALL;
       this._videos = this._shots.map((shot, i) => {
@@ -293,9 +353,9 @@
       const i = this._active;
       const shot = this._shots[i];
       if (!shot) return 0;
-      const v = this._videos[i];
-      if (!v) return shot.start + this._slateLocal();
-      return shot.start + Math.min(v.currentTime, shot.duration);
+      if (!this._hasMedia(i)) return shot.start + this._slateLocal();
+      if (this._mse) return clamp(this._mse.clock(), shot.start, shot.start + shot.duration);
+      return shot.start + Math.min(this._videos[i].currentTime, shot.duration);
     }
 
     _slateLocal() {
@@ -312,8 +372,12 @@
 
     _show(i) {
       const prev = this._active;
-      const v = this._videos[i];
+      const v = this._hasMedia(i);
       for (const [k, other] of this._videos.entries()) if (other) other.classList.toggle('sp-on', k === i);
+      if (this._mse) {
+        this._mse.video.classList.toggle('sp-on', v);
+        if (!v) this._mse.park(i);
+      }
       const slate = this._ui('.sp-slate');
       slate.hidden = !!v;
       if (!v) {
@@ -341,6 +405,16 @@
       const token = ++this._seekToken;
       this._cancelHandoff();
       if (!this._shots.length) return Promise.resolve();
+      if (this._mode === 'pending') {
+        this._target = clamp(t, 0, this.duration);
+        if (this._active < 0) {
+          // Name the first shot now, as the stacked path does; its picture follows once MSE is up.
+          this._active = this._shotAt(Math.min(this._target, this.duration - 1e-6));
+          this._emit('shotchange', { index: this._active, code: this._shots[this._active].code });
+        }
+        this._renderUi();
+        return this._media.then(() => (token === this._seekToken ? this._seek(t) : undefined));
+      }
       const end = this.duration;
       t = clamp(t, 0, end);
       const atEnd = t >= end - 1e-9;
@@ -353,20 +427,27 @@
       const v = this._videos[i];
       const current = this._videos[this._active];
       if (current && this._active !== i) current.pause();
-      if (!v) {
-        this._slate = { local: clamp(t - shot.start, 0, shot.duration), wall: performance.now() };
-        this._show(i);
+      if (this._mse) this._mse.pause();
+      if (!this._hasMedia(i)) {
+        this._seekSlate(i, t - shot.start);
         this._target = null;
         this._afterSeek(wasPlaying, atEnd);
         return Promise.resolve();
       }
-      if (!v.paused) v.pause();
-      return this._seekVideo(v, i, clamp(t - shot.start, 0, shot.duration), token).then(() => {
+      const local = clamp(t - shot.start, 0, shot.duration);
+      if (v && !v.paused) v.pause();
+      const seeking = this._mse ? this._mse.seekTo(i, local, token) : this._seekVideo(v, i, local, token);
+      return (this._seeking = seeking.then(() => {
         if (token !== this._seekToken) return;
         this._target = null;
         this._held = t;
         this._afterSeek(wasPlaying, atEnd);
-      });
+      }));
+    }
+
+    _seekSlate(i, local) {
+      this._slate = { local: clamp(local, 0, this._shots[i].duration), wall: performance.now() };
+      this._show(i);
     }
 
     _afterSeek(wasPlaying, atEnd) {
@@ -423,7 +504,8 @@
       const v = this._videos[i];
       if (this._paused || i < 0) return;
       this._held = null;
-      if (!v) { this._slate.wall = performance.now(); this._ensureTick(); return; }
+      if (!this._hasMedia(i)) { this._slate.wall = performance.now(); this._ensureTick(); return; }
+      if (this._mse) { this._mse.start(i); this._ensureTick(); return; }
       v.playbackRate = this._rate;
       const p = v.play();
       if (p && p.catch) p.catch(() => {});
@@ -437,6 +519,7 @@
       this._paused = true;
       this._cancelHandoff();
       for (const v of this._videos) if (v && !v.paused) v.pause();
+      if (this._mse) this._mse.pause();
     }
 
     _watchFrames(v, i) {
@@ -529,11 +612,12 @@
     _onMediaError(i) {
       const shot = this._shots[i];
       const v = this._videos[i];
-      if (!shot || !v) return;
+      if (!shot || !(v || (this._mse && this._mse.hasMedia(i)))) return;
       // An unplayable clip becomes a failed placeholder; the rest of the scene keeps playing.
       shot.state = 'failed';
       shot.reason = shot.reason || 'clip could not be played';
-      v.remove();
+      if (this._mse) this._mse.failed.add(i);
+      if (v) v.remove();
       this._videos[i] = null;
       if (this._handoff && this._handoff.to === i) this._cancelHandoff();
       this._buildTimeline();
@@ -552,14 +636,13 @@
       if (n < 0) {
         this._pauseMedia();
         this._target = null;
-        const v = this._videos[i];
-        if (!v) this._slate = { local: shot.duration, wall: performance.now() };
+        if (!this._hasMedia(i)) this._slate = { local: shot.duration, wall: performance.now() };
         this._emitTime(true);
         this._renderUi();
         this._emit('ended', {});
         return;
       }
-      if (this._videos[n]) {
+      if (this._hasMedia(n)) {
         this._show(n);
         this._startActive();
       } else {
@@ -583,7 +666,8 @@
       const shot = this._shots[i];
       if (shot && !this._paused && this._target === null) {
         const v = this._videos[i];
-        if (!v && this._slateLocal() >= shot.duration) this._advanceFrom(i);
+        if (!this._hasMedia(i)) { if (this._slateLocal() >= shot.duration) this._advanceFrom(i); }
+        else if (this._mse) this._mse.tick();
         // A clip longer than its declared duration is cut at the declared end.
         else if (v && !this._handoff && v.currentTime >= this._shotEnd(i) - 1e-3 && !v.ended) this._advanceFrom(i);
       }
