@@ -31,6 +31,7 @@ class SceneSnapshot:
     shot_list_locked: bool
     status: SceneStatus
     elements: list[tuple[m.VisualElement, m.VisualStateVersion]] = field(default_factory=list)
+    approved_frame: str | None = None  # media key of the approved cut's last frame (the Hub thumbnail)
 
     @property
     def shot_ids(self) -> list[int]:
@@ -137,11 +138,15 @@ def load_project(session: Session, project_id: int, render: RenderSpec) -> list[
         approved = {st.shot_id: bool(st.start and st.start.approved and (st.start_frame_only or (st.end and st.end.approved)))
                     for st in shot_states}
         status = scene_status(assessment, summary, locked, approved)
+        approved_frame = None
+        if take is not None and take.approved_at is not None and take_slots:
+            last = max(take_slots.values(), key=lambda slot: slot.position).inputs
+            approved_frame = last.get("end") or last.get("start")
         snapshots.append(SceneSnapshot(scene, state, assessment, {v.shot_id: v for v in ordered},
                                        {k: v for k, v in prompts.items() if k in current_clips},
                                        {k: v for k, v in frames.items() if k[0] in current_clips},
                                        {k: v for k, v in current_clips.items() if v is not None},
-                                       take, summary, locked, status, scene_elements))
+                                       take, summary, locked, status, scene_elements, approved_frame))
         if shot_states:
             incoming = shot_states[-1].anchor_out
     return snapshots

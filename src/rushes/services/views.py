@@ -33,10 +33,8 @@ def unread_badges(session: Session, scene_ids: list[int]) -> dict[int, int]:
 
 
 def approved_thumbnail(snap: SceneSnapshot) -> str | None:
-    """The Hub thumbnail: the last shot's end frame of the approved cut."""
-    if snap.latest_take is None or snap.latest_take.approved_at is None or not snap.state.shots:
-        return None
-    return media_url(snap.state.shots[-1].anchor_out)
+    """The Hub thumbnail: the last frame of the approved cut, as it was approved."""
+    return media_url(snap.approved_frame)
 
 
 def scene_summary(snap: SceneSnapshot, issues: dict[int, int] | None = None, badge: int = 0) -> dict:
