@@ -9,15 +9,12 @@ from rushes.services.snapshot import load_scene
 
 
 def step_frames(rushes, job_id: int, owner: str) -> None:
-    from rushes.jobs.steps import _retry_or_fail, locked_job
+    from rushes.jobs.steps import begin_attempt, fail_for_good, locked_job, retry_or_fail
 
     with rushes.db.session() as session:
-        job = locked_job(session, job_id, owner)
-        if job.cancel_requested:
-            end_job(session, job, "cancelled", "cancelled before it ran", refund=True)
+        job = begin_attempt(session, job_id, owner)
+        if job is None:
             return
-        job.state = "submitting"
-        job.attempt += 1
         payload = dict(job.payload)
         snap = load_scene(session, job.scene_id, rushes.render_spec)
         orders = frame_orders(rushes, snap, job.shot_id, tuple(payload["kinds"]), payload.get("seed"))
@@ -27,11 +24,10 @@ def step_frames(rushes, job_id: int, owner: str) -> None:
         with rushes.db.session() as session:
             job = locked_job(session, job_id, owner)
             job.state = "queued"
-            _retry_or_fail(rushes, session, job, err, job.attempt)
+            retry_or_fail(rushes, session, job, err, job.attempt)
         return
     except PermanentProviderError as err:
-        with rushes.db.session() as session:
-            end_job(session, locked_job(session, job_id, owner), "failed", err.reason, err.kind, refund=True)
+        fail_for_good(rushes, job_id, owner, err)
         return
     with rushes.db.session() as session:
         job = locked_job(session, job_id, owner)

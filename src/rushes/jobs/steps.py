@@ -46,7 +46,7 @@ def video_request(rushes, payload: dict) -> VideoRequest:
     )
 
 
-def _retry_or_fail(rushes, session: Session, job: m.RenderJob, err: TransientProviderError, count: int) -> None:
+def retry_or_fail(rushes, session: Session, job: m.RenderJob, err: TransientProviderError, count: int) -> None:
     s = rushes.settings
     if count >= job.max_attempts:
         end_job(session, job, "failed", f"gave up after {count} tries: {err.reason}", "transient", refund=True)
@@ -57,15 +57,28 @@ def _retry_or_fail(rushes, session: Session, job: m.RenderJob, err: TransientPro
     release(job, now() + delay)
 
 
+def begin_attempt(session: Session, job_id: int, owner: str) -> m.RenderJob | None:
+    """Mark a new attempt as submitting before any provider call; None if the job was cancelled instead."""
+    job = locked_job(session, job_id, owner)
+    if job.cancel_requested:
+        end_job(session, job, "cancelled", "cancelled before it was sent", refund=True)
+        return None
+    job.state = "submitting"
+    job.attempt += 1
+    job.updated_at = now()
+    return job
+
+
+def fail_for_good(rushes, job_id: int, owner: str, err: PermanentProviderError) -> None:
+    with rushes.db.session() as session:
+        end_job(session, locked_job(session, job_id, owner), "failed", err.reason, err.kind, refund=True)
+
+
 def step_submit(rushes, job_id: int, owner: str) -> None:
     with rushes.db.session() as session:
-        job = locked_job(session, job_id, owner)
-        if job.cancel_requested:
-            end_job(session, job, "cancelled", "cancelled before it was sent", refund=True)
+        job = begin_attempt(session, job_id, owner)
+        if job is None:
             return
-        job.state = "submitting"
-        job.attempt += 1
-        job.updated_at = now()
         payload = dict(job.payload)
     crash_point("before_submit")
     try:
@@ -78,11 +91,10 @@ def step_submit(rushes, job_id: int, owner: str) -> None:
                 _mark_uncertain(rushes, session, job, err.reason)
             else:
                 job.state = "queued"
-                _retry_or_fail(rushes, session, job, err, job.attempt)
+                retry_or_fail(rushes, session, job, err, job.attempt)
         return
     except PermanentProviderError as err:
-        with rushes.db.session() as session:
-            end_job(session, locked_job(session, job_id, owner), "failed", err.reason, err.kind, refund=True)
+        fail_for_good(rushes, job_id, owner, err)
         return
     crash_point("before_submit_persist")
     with rushes.db.session() as session:
@@ -140,11 +152,10 @@ def step_poll(rushes, job_id: int, owner: str, operation: str) -> None:
             job = locked_job(session, job_id, owner)
             polls = int((job.payload or {}).get("poll_errors", 0)) + 1
             job.payload = {**job.payload, "poll_errors": polls}
-            _retry_or_fail(rushes, session, job, err, polls)
+            retry_or_fail(rushes, session, job, err, polls)
         return
     except PermanentProviderError as err:
-        with rushes.db.session() as session:
-            end_job(session, locked_job(session, job_id, owner), "failed", err.reason, err.kind, refund=True)
+        fail_for_good(rushes, job_id, owner, err)
         return
     if not status.done:
         with rushes.db.session() as session:
