@@ -125,6 +125,9 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     expect(to_render.first.locator("[data-credits]")).to_have_attribute("data-credits", "60")
     page.locator("#confirm-render").click()
     page.wait_for_url(f"**/scenes/{scene}/review**")
+    # The review page follows the render shot by shot (the panel stays, offering the take, once it is done).
+    expect(page.locator('#render-progress .pshot[data-code="1B"]')).to_be_visible(timeout=10_000)
+    expect(page.locator("#render-progress .pshot")).to_have_count(4)
 
     # The toast for take 2 brings us to the new take.
     toast = page.locator("#toasts .toast.render").last
