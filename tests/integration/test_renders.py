@@ -222,3 +222,21 @@ def test_frame_jobs_run_on_the_same_worker_and_charge_per_frame(rushes, demo):
     assert job.state == "succeeded"
     assert [f.version for f in frames] == [1, 2] and frames[0].media_key != frames[1].media_key
     assert account_balance(rushes) == before - rushes.prices.frame_image
+
+
+def test_a_take_with_a_failed_shot_can_be_completed_by_a_new_take(tmp_path):
+    from rushes.services.demo import create_demo
+
+    app = make_rushes(tmp_path, mock_fail_safety=1.0)
+    scene = create_demo(app)["scene_ids"][1]
+    first, _ = confirm_take(app, scene, "k1")
+    work_until_idle(app)
+    app.video.fail_safety = 0.0  # the provider recovers
+    second, created = confirm_take(app, scene, "k2")
+    assert created and second != first
+    work_until_idle(app)
+    with app.db.session() as s:
+        view = take_view(s, second)
+    assert [x["state"] for x in view["shots"]] == ["succeeded"] * 3
+    with pytest.raises(Conflict, match="nothing to render"):
+        confirm_take(app, scene, "k3")

@@ -44,6 +44,15 @@ def _job_payload(snap: SceneSnapshot, plan_shot) -> dict:
     }
 
 
+def _latest_take_is_whole(session, snap: SceneSnapshot) -> bool:
+    """The newest take already has a clip in every slot and still matches every shot's inputs."""
+    if snap.take_summary is None or snap.status.value not in ("Ready for Review", "Complete"):
+        return False
+    empty = session.scalar(select(m.TakeSlot.id).where(m.TakeSlot.take_id == snap.latest_take.id,
+                                                       m.TakeSlot.clip_id.is_(None)).limit(1))
+    return empty is None
+
+
 def find_take(session, scene_id: int, key: str) -> m.Take | None:
     return session.scalar(select(m.Take).where(m.Take.scene_id == scene_id, m.Take.idempotency_key == key))
 
@@ -66,7 +75,7 @@ def confirm_take(app, scene_id: int, idempotency_key: str) -> tuple[int, bool]:
             if plan.blocked:
                 raise Conflict("some shots cannot be rendered yet",
                                {"shots": [{"code": s.code, "blockers": list(s.blockers)} for s in plan.blocked]})
-            if not plan.to_render and snap.take_summary is not None and snap.status.value in ("Ready for Review", "Complete"):
+            if not plan.to_render and _latest_take_is_whole(session, snap):
                 raise Conflict(f"nothing to render: take {snap.latest_take.number} already matches every shot",
                                {"take_id": snap.latest_take.id})
             project = session.get(m.Project, snap.scene.project_id)
