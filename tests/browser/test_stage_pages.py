@@ -99,7 +99,7 @@ def test_edit_cascades_to_stale_then_regenerate_and_checkout(live_app: LiveApp, 
     expect(prompt_card.locator("textarea[name=video_prompt]")).to_have_value(
         "[Close-up on hands, rack focus to face] " + NEW_ACTION
         + " Style: 35mm film, moody teal and amber palette, soft grain.\n"
-        + 'Audio: Pencil scratching, distant thunder. Character MARA speaks: "Twenty-three hundred. Wind force ten and rising."')
+        + 'Audio: Pencil scratching, distant thunder. Character Mara speaks: "Twenty-three hundred. Wind force ten and rising."')
 
     # Stage 11 before frames: shot 2 is blocked by its stale frames.
     page.goto(live_app.url(f"/scenes/{scene_id}/stage/11"))

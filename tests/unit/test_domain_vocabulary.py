@@ -64,6 +64,8 @@ def test_prompt_assembly_follows_the_veo_format():
     assert visual == "[Slow dolly-in] Mara lifts the lantern. Style: 35mm noir."
     assert audio == 'Audio: Wind howling. Character Mara speaks: "Who\'s there?"'
     assert "red raincoat" in prompts.frame_prompt
+    shouted = assemble(ShotFields("3A", 8, dialogue="MARA: Now!", characters=("Mara",)), states, "").video_prompt
+    assert 'Character Mara speaks: "Now!"' in shouted
     assert assemble(fields, states, "35mm noir") == prompts
 
 

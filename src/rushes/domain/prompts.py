@@ -40,7 +40,10 @@ def visual_part(fields: ShotFields, style: str) -> str:
 
 def audio_part(fields: ShotFields) -> str:
     sfx = fields.sfx.strip().rstrip(".") or "Room tone"
-    lines = [f'Character {speaker or "Narrator"} speaks: "{said}"' for speaker, said in fields.dialogue_lines()]
+    # Scripts write speakers in capitals; Veo is told the character's name as the shot list spells it.
+    names = {name.lower(): name for name in fields.characters}
+    lines = [f'Character {names.get(speaker.lower(), speaker) or "Narrator"} speaks: "{said}"'
+             for speaker, said in fields.dialogue_lines()]
     return " ".join([f"Audio: {sfx}."] + lines).strip()
 
 
