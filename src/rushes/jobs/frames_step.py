@@ -9,7 +9,7 @@ from rushes.services.snapshot import load_scene
 
 
 def step_frames(rushes, job_id: int, owner: str) -> None:
-    from rushes.jobs.steps import begin_attempt, fail_for_good, locked_job, retry_or_fail
+    from rushes.jobs.steps import begin_attempt, fail_for_good, locked_job, retry_later
 
     with rushes.db.session() as session:
         job = begin_attempt(session, job_id, owner)
@@ -21,10 +21,7 @@ def step_frames(rushes, job_id: int, owner: str) -> None:
     try:
         drawn = draw_frames(rushes, orders)
     except TransientProviderError as err:
-        with rushes.db.session() as session:
-            job = locked_job(session, job_id, owner)
-            job.state = "queued"
-            retry_or_fail(rushes, session, job, err, job.attempt)
+        retry_later(rushes, job_id, owner, err)
         return
     except PermanentProviderError as err:
         fail_for_good(rushes, job_id, owner, err)

@@ -74,6 +74,14 @@ def fail_for_good(rushes, job_id: int, owner: str, err: PermanentProviderError) 
         end_job(session, locked_job(session, job_id, owner), "failed", err.reason, err.kind, refund=True)
 
 
+def retry_later(rushes, job_id: int, owner: str, err: TransientProviderError) -> None:
+    """Back to the queue after a transient error, or failed and refunded past the attempt limit."""
+    with rushes.db.session() as session:
+        job = locked_job(session, job_id, owner)
+        job.state = "queued"
+        retry_or_fail(rushes, session, job, err, job.attempt)
+
+
 def step_submit(rushes, job_id: int, owner: str) -> None:
     with rushes.db.session() as session:
         job = begin_attempt(session, job_id, owner)
@@ -84,14 +92,11 @@ def step_submit(rushes, job_id: int, owner: str) -> None:
     try:
         operation = rushes.video.submit(video_request(rushes, payload))
     except TransientProviderError as err:
-        uncertain = _submission_uncertain(err)
+        if not _submission_uncertain(err):
+            retry_later(rushes, job_id, owner, err)
+            return
         with rushes.db.session() as session:
-            job = locked_job(session, job_id, owner)
-            if uncertain:
-                _mark_uncertain(rushes, session, job, err.reason)
-            else:
-                job.state = "queued"
-                retry_or_fail(rushes, session, job, err, job.attempt)
+            _mark_uncertain(rushes, session, locked_job(session, job_id, owner), err.reason)
         return
     except PermanentProviderError as err:
         fail_for_good(rushes, job_id, owner, err)

@@ -31,11 +31,6 @@ def stage_lock_holds(session: Session, snap: SceneSnapshot, stage: int) -> bool:
     return lock is not None and lock.digest == visual_definition_digest(snap.state)
 
 
-def _approved(snap: SceneSnapshot) -> dict[int, bool]:
-    return {s.shot_id: bool(s.start and s.start.approved and (s.start_frame_only or (s.end and s.end.approved)))
-            for s in snap.state.shots}
-
-
 def stage_states(session: Session, snap: SceneSnapshot) -> dict[int, tuple[str, str]]:
     """stage -> (state, one-line detail)."""
     shots = snap.assessment.shots
@@ -70,7 +65,7 @@ def stage_states(session: Session, snap: SceneSnapshot) -> dict[int, tuple[str, 
         out[10] = (NOT_STARTED, "no frames yet")
     elif bad:
         out[10] = (STALE, "stale frames: " + ", ".join(sorted(bad)))
-    elif frames_locked(snap.assessment, _approved(snap)):
+    elif frames_locked(snap.assessment, snap.frames_approved):
         out[10] = (LOCKED, "all frames approved")
     else:
         out[10] = (FRESH, "frames current, awaiting approval")

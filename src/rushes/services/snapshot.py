@@ -32,6 +32,7 @@ class SceneSnapshot:
     status: SceneStatus
     elements: list[tuple[m.VisualElement, m.VisualStateVersion]] = field(default_factory=list)
     approved_frame: str | None = None  # media key of the approved cut's last frame (the Hub thumbnail)
+    frames_approved: dict[int, bool] = field(default_factory=dict)  # shot id -> its anchor frames signed off
 
     @property
     def shot_ids(self) -> list[int]:
@@ -146,7 +147,7 @@ def load_project(session: Session, project_id: int, render: RenderSpec) -> list[
                                        {k: v for k, v in prompts.items() if k in current_clips},
                                        {k: v for k, v in frames.items() if k[0] in current_clips},
                                        {k: v for k, v in current_clips.items() if v is not None},
-                                       take, summary, locked, status, scene_elements, approved_frame))
+                                       take, summary, locked, status, scene_elements, approved_frame, approved))
         if shot_states:
             incoming = shot_states[-1].anchor_out
     return snapshots

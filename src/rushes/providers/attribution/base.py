@@ -55,3 +55,12 @@ class Attributor(Protocol):
 
     def attribute(self, request: AttributionRequest) -> Attribution:
         """Propose the stage to fix; never raises for bad model output."""
+
+
+def fallback_answer(fallback: Attributor, request: AttributionRequest, why: str) -> Attribution:
+    """The fallback's answer, saying in its reason why Gemini was not used."""
+    local = fallback.attribute(request)
+    reason = " ".join(f"Gemini unavailable ({why}); {fallback.name}: {local.reason}".split())
+    return Attribution(stage=local.stage, category=local.category, confidence=local.confidence, reason=reason,
+                       shots=local.shots, fields=local.fields, source=local.source,
+                       extra={**local.extra, "fallback_from": "gemini", "gemini_error": why})

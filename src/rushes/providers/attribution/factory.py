@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rushes.providers.attribution.base import Attribution, AttributionRequest, Attributor
+from rushes.providers.attribution.base import Attribution, AttributionRequest, Attributor, fallback_answer
 from rushes.providers.attribution.local import LocalAttributor
 from rushes.providers.errors import ProviderError
 from rushes.settings import Settings
@@ -18,18 +18,7 @@ class UnconfiguredGemini:
         self.fallback = fallback
 
     def attribute(self, request: AttributionRequest) -> Attribution:
-        local = self.fallback.attribute(request)
-        reason = f"Gemini unavailable ({self.problem}); {self.fallback.name}: {local.reason}"
-        return Attribution(
-            stage=local.stage,
-            category=local.category,
-            confidence=local.confidence,
-            reason=reason,
-            shots=local.shots,
-            fields=local.fields,
-            source=local.source,
-            extra={**local.extra, "fallback_from": "gemini", "gemini_error": self.problem},
-        )
+        return fallback_answer(self.fallback, request, self.problem)
 
 
 def make_attributor(settings: Settings) -> Attributor:

@@ -10,7 +10,7 @@ from google.genai import types
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from rushes.domain.issues import CATEGORY_LABELS, CATEGORY_ROUTES, IssueCategory
-from rushes.providers.attribution.base import Attribution, AttributionRequest, Attributor, ShotContext
+from rushes.providers.attribution.base import Attribution, AttributionRequest, Attributor, ShotContext, fallback_answer
 from rushes.providers.vertex import VERTEX_ERRORS, map_api_error
 
 CATEGORY_VALUES = [c.value for c in IssueCategory]
@@ -119,18 +119,7 @@ class GeminiAttributor:
         )
 
     def _fall_back(self, request: AttributionRequest, why: str) -> Attribution:
-        local = self.fallback.attribute(request)
-        reason = f"Gemini unavailable ({why}); {self.fallback.name}: {local.reason}"
-        return Attribution(
-            stage=local.stage,
-            category=local.category,
-            confidence=local.confidence,
-            reason=" ".join(reason.split()),
-            shots=local.shots,
-            fields=local.fields,
-            source=local.source,
-            extra={**local.extra, "fallback_from": "gemini", "gemini_error": why},
-        )
+        return fallback_answer(self.fallback, request, why)
 
 
 def _blocked(response: types.GenerateContentResponse) -> str | None:
