@@ -50,8 +50,12 @@ class MediaStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
-    def put(self, data: bytes, ext: str) -> str:
-        """Store bytes and return their key; storing the same bytes again is a no-op."""
+    def put(self, data: bytes, ext: str, sync: bool = True) -> str:
+        """Store bytes and return their key; storing the same bytes again is a no-op.
+
+        `sync=False` skips the per-file fsync for a batch (an import of thousands of frames); the
+        caller must then call sync() before committing rows that name the keys.
+        """
         ext = ext.lower().lstrip(".")
         if ext == "jpeg":
             ext = "jpg"
@@ -70,7 +74,8 @@ class MediaStore:
             with os.fdopen(fd, "wb") as tmp:
                 tmp.write(data)
                 tmp.flush()
-                os.fsync(tmp.fileno())
+                if sync:
+                    os.fsync(tmp.fileno())
             os.replace(tmp_name, target)
         except BaseException:
             try:
@@ -79,6 +84,10 @@ class MediaStore:
                 pass
             raise
         return key
+
+    def sync(self) -> None:
+        """Make every file written with sync=False durable: one flush to disk for the whole batch."""
+        os.sync()
 
     def path(self, key: str) -> Path:
         """Filesystem path of a key; raises InvalidMediaKey for anything not a media key."""

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rushes.domain.staleness import SceneAssessment
-from rushes.media.probe import probe_image
+from rushes.domain.staleness import SceneAssessment, ShotAssessment
+from rushes.media.probe import ImageProbe, probe_image
 from rushes.media.store import ext_for_mime
 from rushes.providers.image.base import ImageRequest
 from rushes.services.snapshot import SceneSnapshot
@@ -41,13 +41,21 @@ class FrameOrder:
     inputs_digest: str
 
 
+def frame_values(app, shot_id: int, kind: str, data: bytes, source: str, inputs: dict, inputs_digest: str,
+                 version: int, cost: int = 0, job_id: int | None = None, sync: bool = True,
+                 image: ImageProbe | None = None) -> dict:
+    """Check an image (unless `image` says it was), keep its bytes and return its Frame row's values (not yet written)."""
+    image = image or probe_image(data)
+    key = app.media.put(data, ext_for_mime(image.mime), sync=sync)
+    return dict(shot_id=shot_id, kind=kind, version=version, media_key=key,
+                mime=image.mime, width=image.width, height=image.height, source=source,
+                inputs=inputs, inputs_digest=inputs_digest, cost_credits=cost, job_id=job_id)
+
+
 def _save(app, session: Session, shot_id: int, kind: str, data: bytes, source: str, inputs: dict, inputs_digest: str,
           cost: int, job_id: int | None) -> m.Frame:
-    image = probe_image(data)
-    key = app.media.put(data, ext_for_mime(image.mime))
-    frame = m.Frame(shot_id=shot_id, kind=kind, version=_next_frame_version(session, shot_id, kind), media_key=key,
-                    mime=image.mime, width=image.width, height=image.height, source=source,
-                    inputs=inputs, inputs_digest=inputs_digest, cost_credits=cost, job_id=job_id)
+    frame = m.Frame(**frame_values(app, shot_id, kind, data, source, inputs, inputs_digest,
+                                   _next_frame_version(session, shot_id, kind), cost, job_id))
     session.add(frame)
     session.flush()
     return frame
@@ -65,6 +73,12 @@ def store_frame(app, session: Session, assessment: SceneAssessment, shot_id: int
     return _save(app, session, shot_id, kind, data, source, expected.expected_inputs, expected.expected_digest, cost, job_id)
 
 
+def frame_request(check: ShotAssessment, kind: str, reference: bytes | None, seed: int | None = None) -> ImageRequest:
+    """The image provider's order for one anchor frame; `reference` is the picture it must continue from."""
+    prompt = check.frame_prompt + (" Closing moment of the action." if kind == "end" else "")
+    return ImageRequest(prompt=prompt, reference=reference, label=f"{check.code} {kind}", seed=seed)
+
+
 def frame_orders(app, snapshot: SceneSnapshot, shot_id: int, kinds=FRAME_KINDS, seed: int | None = None) -> list[FrameOrder]:
     """What to ask the image provider for; the start takes the previous anchor frame as its reference."""
     check = snapshot.assessment.shot(shot_id)
@@ -80,9 +94,7 @@ def frame_orders(app, snapshot: SceneSnapshot, shot_id: int, kinds=FRAME_KINDS, 
             start = snapshot.frames.get((shot_id, "start"))
             ref_key = start.media_key if start is not None else None
         expected = check.start if kind == "start" else check.end
-        prompt = check.frame_prompt + (" Closing moment of the action." if kind == "end" else "")
-        request = ImageRequest(prompt=prompt, reference=app.media.read(ref_key) if ref_key else None,
-                               label=f"{check.code} {kind}", seed=seed)
+        request = frame_request(check, kind, app.media.read(ref_key) if ref_key else None, seed)
         orders.append(FrameOrder(shot_id, kind, request, expected.expected_inputs, expected.expected_digest))
     return orders
 

@@ -16,13 +16,14 @@ Frame paths are relative to the JSON file and must stay inside its folder.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from rushes.domain.shots import ShotFieldError, build_fields, check_unique_codes
-from rushes.media.probe import MediaError, probe_image
+from rushes.media.probe import ImageProbe, MediaError, probe_image
 
 
 class ImportError_(ValueError):
@@ -116,7 +117,15 @@ def parse_project(data: object) -> ProjectIn:
         raise ImportError_(path, message) from None
 
 
-def load_frames(project: ProjectIn, base: Path) -> dict[tuple[int, int, str], bytes]:
+@dataclass(frozen=True)
+class FrameFile:
+    """A frame image read from the import folder, checked once (a feature has thousands)."""
+
+    data: bytes
+    image: ImageProbe
+
+
+def load_frames(project: ProjectIn, base: Path) -> dict[tuple[int, int, str], FrameFile]:
     """Read and check every referenced frame image before anything is written."""
     root = base.resolve()
     images = {}
@@ -134,10 +143,9 @@ def load_frames(project: ProjectIn, base: Path) -> dict[tuple[int, int, str], by
                     raise ImportError_(where, f"no such file: {rel}")
                 data = path.read_bytes()
                 try:
-                    probe_image(data)
+                    images[(si, hi, kind)] = FrameFile(data, probe_image(data))
                 except MediaError as err:
                     raise ImportError_(where, err.reason) from None
-                images[(si, hi, kind)] = data
     return images
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -15,23 +17,48 @@ FRESH, STALE, LOCKED, NOT_STARTED = "fresh", "stale", "locked", "not_started"
 STATE_LABELS = {FRESH: "Fresh", STALE: "Stale", LOCKED: "Locked", NOT_STARTED: "Not started"}
 
 
+@dataclass
+class RailFacts:
+    """What the rail reads beyond the snapshot, fetched for many scenes at once (the Hub) or for one."""
+
+    issues: dict[int, dict[int, int]] = field(default_factory=dict)  # scene id -> {stage: open routed issues}
+    visual_locks: dict[int, str] = field(default_factory=dict)  # scene id -> digest of its newest stage-8 lock
+
+
+def rail_facts(session: Session, scene_ids: list[int]) -> RailFacts:
+    """Two queries whatever the number of scenes."""
+    facts = RailFacts()
+    rows = session.execute(select(m.ReviewIssue.scene_id, m.ReviewIssue.stage, func.count()).where(
+        m.ReviewIssue.scene_id.in_(scene_ids), m.ReviewIssue.deleted_at.is_(None),
+        m.ReviewIssue.status.in_(("open", "routed"))).group_by(m.ReviewIssue.scene_id, m.ReviewIssue.stage))
+    for scene_id, stage, n in rows:
+        facts.issues.setdefault(scene_id, {})[int(stage)] = n
+    newest = (select(m.StageLock.scene_id, func.max(m.StageLock.id).label("id"))
+              .where(m.StageLock.scene_id.in_(scene_ids), m.StageLock.stage == int(Stage.VISUAL_DEFINITION))
+              .group_by(m.StageLock.scene_id).subquery())
+    for scene_id, digest in session.execute(select(m.StageLock.scene_id, m.StageLock.digest)
+                                            .join(newest, newest.c.id == m.StageLock.id)):
+        facts.visual_locks[scene_id] = digest
+    return facts
+
+
 def issues_by_stage(session: Session, scene_id: int) -> dict[int, int]:
     """Open review issues routed to each stage of a scene."""
-    rows = session.execute(select(m.ReviewIssue.stage, func.count()).where(
-        m.ReviewIssue.scene_id == scene_id, m.ReviewIssue.deleted_at.is_(None),
-        m.ReviewIssue.status.in_(("open", "routed"))).group_by(m.ReviewIssue.stage))
-    return {int(stage): n for stage, n in rows}
+    return rail_facts(session, [scene_id]).issues.get(scene_id, {})
 
 
-def stage_lock_holds(session: Session, snap: SceneSnapshot, stage: int) -> bool:
+def stage_lock_holds(session: Session, snap: SceneSnapshot, stage: int, facts: RailFacts | None = None) -> bool:
     if stage == Stage.SHOT_LIST:
         return snap.shot_list_locked
+    if facts is not None and stage == Stage.VISUAL_DEFINITION:
+        digest = facts.visual_locks.get(snap.scene.id)
+        return digest is not None and digest == visual_definition_digest(snap.state)
     lock = session.scalar(select(m.StageLock).where(m.StageLock.scene_id == snap.scene.id, m.StageLock.stage == stage)
                           .order_by(m.StageLock.id.desc()).limit(1))
     return lock is not None and lock.digest == visual_definition_digest(snap.state)
 
 
-def stage_states(session: Session, snap: SceneSnapshot) -> dict[int, tuple[str, str]]:
+def stage_states(session: Session, snap: SceneSnapshot, facts: RailFacts | None = None) -> dict[int, tuple[str, str]]:
     """stage -> (state, one-line detail)."""
     shots = snap.assessment.shots
     n = len(shots)
@@ -48,7 +75,7 @@ def stage_states(session: Session, snap: SceneSnapshot) -> dict[int, tuple[str, 
     if not snap.elements:
         out[8] = (NOT_STARTED, "no visual states yet")
     else:
-        out[8] = (LOCKED if stage_lock_holds(session, snap, 8) else FRESH, f"{len(snap.elements)} elements")
+        out[8] = (LOCKED if stage_lock_holds(session, snap, 8, facts) else FRESH, f"{len(snap.elements)} elements")
 
     missing = sum(1 for s in shots if s.prompt.freshness == Freshness.MISSING)
     stale = sum(1 for s in shots if s.prompt.stale or s.override_outdated)
@@ -99,10 +126,15 @@ def stage_url(snap: SceneSnapshot, stage: int) -> str:
     return f"/scenes/{snap.scene.id}/stage/{stage}"
 
 
-def scene_rail(session: Session, snap: SceneSnapshot, current: int | None = None) -> list[dict]:
-    """The rail's stages in order, each with state, detail, routed issues and link."""
-    states = stage_states(session, snap)
-    issues = issues_by_stage(session, snap.scene.id)
+def scene_rail(session: Session, snap: SceneSnapshot, current: int | None = None,
+               facts: RailFacts | None = None) -> list[dict]:
+    """The rail's stages in order, each with state, detail, routed issues and link.
+
+    Pass `facts` from rail_facts() when drawing many scenes' rails, so no query runs per scene.
+    """
+    facts = facts if facts is not None else rail_facts(session, [snap.scene.id])
+    states = stage_states(session, snap, facts)
+    issues = facts.issues.get(snap.scene.id, {})
     return [{"stage": int(stage), "title": stage.title, "state": states[stage][0],
              "state_label": STATE_LABELS[states[stage][0]], "detail": states[stage][1],
              "issues": issues.get(int(stage), 0), "url": stage_url(snap, stage), "current": stage == current}

@@ -70,11 +70,70 @@ def _clip(c: m.Clip | None) -> ClipArtifact | None:
 
 
 def load_project(session: Session, project_id: int, render: RenderSpec) -> list[SceneSnapshot]:
-    """Snapshots of every scene of a project in order, continuity chained across scene boundaries."""
+    """Snapshots of every scene of a project in order, continuity chained across scene boundaries.
+
+    A constant number of queries however many scenes: every table is read once for all of them.
+    """
     project = session.get(m.Project, project_id)
     if project is None:
         raise LookupError(f"unknown project {project_id}")
     scenes = list(session.scalars(select(m.Scene).where(m.Scene.project_id == project_id).order_by(m.Scene.number)))
+    return _snapshots(session, project, scenes, render, None)
+
+
+def load_scene(session: Session, scene_id: int, render: RenderSpec) -> SceneSnapshot:
+    """One scene's snapshot; of the scenes before it only the frame its first shot continues from is read."""
+    scene = session.get(m.Scene, scene_id)
+    if scene is None:
+        raise LookupError(f"unknown scene {scene_id}")
+    project = session.get(m.Project, scene.project_id)
+    return _snapshots(session, project, [scene], render, incoming_anchor(session, scene))[0]
+
+
+def incoming_anchor(session: Session, scene: m.Scene) -> str | None:
+    """The previous scene's last anchor frame: the last live shot of the nearest earlier scene that has one.
+
+    Earlier scenes are read a few at a time, newest first, so the usual case is one step whatever the
+    project's length; scenes emptied of shots are skipped, as the whole-project chain skips them.
+    """
+    before = None
+    while True:
+        query = select(m.Scene.id, m.Scene.number).where(m.Scene.project_id == scene.project_id,
+                                                        m.Scene.number < scene.number)
+        if before is not None:
+            query = query.where(m.Scene.number < before)
+        earlier = session.execute(query.order_by(m.Scene.number.desc()).limit(_ANCHOR_SCAN)).all()
+        if not earlier:
+            return None
+        ids = [row.id for row in earlier]
+        live = [v for v in _latest(session, m.ShotVersion, ["shot_id"], m.ShotVersion.shot_id.in_(
+            select(m.Shot.id).where(m.Shot.scene_id.in_(ids)))) if not v.deleted]
+        if live:
+            shot_scene = dict(session.execute(select(m.Shot.id, m.Shot.scene_id).where(
+                m.Shot.id.in_([v.shot_id for v in live]))).all())
+            rank = {row.id: row.number for row in earlier}
+            nearest = max(rank[shot_scene[v.shot_id]] for v in live)
+            last = max((v for v in live if rank[shot_scene[v.shot_id]] == nearest), key=lambda v: (v.position, v.shot_id))
+            return _anchor_of(session, last.shot_id)
+        before = earlier[-1].number
+
+
+_ANCHOR_SCAN = 8  # earlier scenes looked at per query while hunting for one with shots
+
+
+def _anchor_of(session: Session, shot_id: int) -> str | None:
+    """ShotState.anchor_out for one shot, read from its newest prompt set and frames."""
+    prompt = session.scalar(select(m.PromptSet).where(m.PromptSet.shot_id == shot_id)
+                            .order_by(m.PromptSet.version.desc()).limit(1))
+    frames = {f.kind: f for f in _latest(session, m.Frame, ["shot_id", "kind"], m.Frame.shot_id == shot_id)}
+    # Only the artifacts decide the anchor; the shot's fields are not needed for it.
+    state = ShotState(shot_id, None, _prompt(prompt), _frame(frames.get("start")), _frame(frames.get("end")))
+    return state.anchor_out
+
+
+def _snapshots(session: Session, project: m.Project, scenes: list[m.Scene], render: RenderSpec,
+               incoming: str | None) -> list[SceneSnapshot]:
+    """Snapshots of consecutive scenes; `incoming` is the frame the first of them continues from."""
     scene_ids = [s.id for s in scenes]
     shot_ids_q = select(m.Shot.id).where(m.Shot.scene_id.in_(scene_ids))
     shot_scene = dict(session.execute(select(m.Shot.id, m.Shot.scene_id).where(m.Shot.scene_id.in_(scene_ids))).all())
@@ -84,21 +143,23 @@ def load_project(session: Session, project_id: int, render: RenderSpec) -> list[
     frames = {(f.shot_id, f.kind): f for f in _latest(session, m.Frame, ["shot_id", "kind"], m.Frame.shot_id.in_(shot_ids_q))}
     latest_clips = {c.shot_id: c for c in _latest(session, m.Clip, ["shot_id"], m.Clip.shot_id.in_(shot_ids_q))}
 
-    elements = list(session.scalars(select(m.VisualElement).where(m.VisualElement.scene_id.in_(scene_ids))))
-    element_ids = [e.id for e in elements]
+    elements = list(session.scalars(select(m.VisualElement).where(m.VisualElement.scene_id.in_(scene_ids))
+                                    .order_by(m.VisualElement.id)))
     states = {s.element_id: s for s in _latest(session, m.VisualStateVersion, ["element_id"],
-                                                   m.VisualStateVersion.element_id.in_(element_ids))}
+                                                   m.VisualStateVersion.element_id.in_(
+                                                       select(m.VisualElement.id).where(m.VisualElement.scene_id.in_(scene_ids))))}
 
     newest_take = select(m.Take.scene_id, func.max(m.Take.number).label("n")).where(
         m.Take.scene_id.in_(scene_ids)).group_by(m.Take.scene_id).subquery()
     takes = {t.scene_id: t for t in session.scalars(select(m.Take).join(
         newest_take, (newest_take.c.scene_id == m.Take.scene_id) & (newest_take.c.n == m.Take.number)))}
     take_ids = [t.id for t in takes.values()]
-    slots = list(session.scalars(select(m.TakeSlot).where(m.TakeSlot.take_id.in_(take_ids))))
+    slots = list(session.scalars(select(m.TakeSlot).where(m.TakeSlot.take_id.in_(take_ids)))) if take_ids else []
     slot_clip_ids = [s.clip_id for s in slots if s.clip_id]
-    slot_clips = {c.id: c for c in session.scalars(select(m.Clip).where(m.Clip.id.in_(slot_clip_ids)))}
+    slot_clips = {c.id: c for c in session.scalars(select(m.Clip).where(m.Clip.id.in_(slot_clip_ids)))} if slot_clip_ids else {}
     locks = defaultdict(list)
-    for lock in session.scalars(select(m.StageLock).where(m.StageLock.scene_id.in_(scene_ids)).order_by(m.StageLock.id)):
+    for lock in session.scalars(select(m.StageLock).where(m.StageLock.scene_id.in_(scene_ids),
+                                                          m.StageLock.stage == 7).order_by(m.StageLock.id)):
         locks[(lock.scene_id, lock.stage)].append(lock)
 
     by_scene: dict[int, list[m.ShotVersion]] = defaultdict(list)
@@ -107,9 +168,11 @@ def load_project(session: Session, project_id: int, render: RenderSpec) -> list[
     slots_by_take: dict[int, list[m.TakeSlot]] = defaultdict(list)
     for s in slots:
         slots_by_take[s.take_id].append(s)
+    elements_by_scene: dict[int, list[m.VisualElement]] = defaultdict(list)
+    for e in elements:
+        elements_by_scene[e.scene_id].append(e)
 
     snapshots: list[SceneSnapshot] = []
-    incoming: str | None = None
     for scene in scenes:
         ordered = sorted(by_scene[scene.id], key=lambda v: (v.position, v.shot_id))
         take = takes.get(scene.id)
@@ -119,7 +182,7 @@ def load_project(session: Session, project_id: int, render: RenderSpec) -> list[
             slot = take_slots.get(v.shot_id)
             clip = slot_clips.get(slot.clip_id) if slot and slot.clip_id else None
             current_clips[v.shot_id] = clip or latest_clips.get(v.shot_id)
-        scene_elements = [(e, states[e.id]) for e in elements if e.scene_id == scene.id and e.id in states and not states[e.id].deleted]
+        scene_elements = [(e, states[e.id]) for e in elements_by_scene[scene.id] if e.id in states and not states[e.id].deleted]
         shot_states = tuple(
             ShotState(v.shot_id, to_fields(v), _prompt(prompts.get(v.shot_id)), _frame(frames.get((v.shot_id, "start"))),
                       _frame(frames.get((v.shot_id, "end"))), _clip(current_clips[v.shot_id]))
@@ -127,7 +190,7 @@ def load_project(session: Session, project_id: int, render: RenderSpec) -> list[
         )
         state = SceneState(scene.id, shot_states, project.style,
                            tuple(VisualState(e.kind, e.name, s.description) for e, s in scene_elements),
-                           incoming if scene.number > scenes[0].number else None, render)
+                           incoming, render)
         assessment = assess_scene(state)
         summary = None
         if take is not None:
@@ -151,13 +214,3 @@ def load_project(session: Session, project_id: int, render: RenderSpec) -> list[
         if shot_states:
             incoming = shot_states[-1].anchor_out
     return snapshots
-
-
-def load_scene(session: Session, scene_id: int, render: RenderSpec) -> SceneSnapshot:
-    scene = session.get(m.Scene, scene_id)
-    if scene is None:
-        raise LookupError(f"unknown scene {scene_id}")
-    for snap in load_project(session, scene.project_id, render):
-        if snap.scene.id == scene_id:
-            return snap
-    raise LookupError(f"unknown scene {scene_id}")

@@ -18,7 +18,7 @@ from rushes.services.confirm import confirm_take
 from rushes.services.context import Rushes
 from rushes.services.errors import Conflict, NotFound
 from rushes.services.history import shot_history
-from rushes.services.rail import current_stage, routed_issues, scene_rail, upstream_changes
+from rushes.services.rail import current_stage, rail_facts, routed_issues, scene_rail, upstream_changes
 from rushes.services.snapshot import load_project, load_scene
 from rushes.services.views import approved_thumbnail, media_url, open_issue_counts, shot_detail, unread_badges
 from rushes.services.visuals import shots_using
@@ -54,10 +54,10 @@ def script_hub(project_id: int, request: Request, scene: int | None = None, sess
         return _not_found(session, request, f"There is no project {project_id}.")
     snaps = load_project(session, project_id, rushes.render_spec)
     ids = [s.scene.id for s in snaps]
-    issues, badges = open_issue_counts(session, ids), unread_badges(session, ids)
+    issues, badges, facts = open_issue_counts(session, ids), unread_badges(session, ids), rail_facts(session, ids)
     scenes = []
     for snap in snaps:
-        rail = scene_rail(session, snap)
+        rail = scene_rail(session, snap, facts=facts)
         stage = current_stage(snap, rail)
         status = snap.status.value
         scenes.append({
