@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -43,13 +43,22 @@ def notification_view(n: m.Notification) -> dict:
             "body": n.body, "url": n.url, "read": n.read_at is not None, "created_at": n.created_at.isoformat()}
 
 
-def list_notifications(session: Session, account_id: int, after_id: int = 0, limit: int = 50) -> list[m.Notification]:
+def list_notifications(session: Session, account_id: int, after_id: int = 0, limit: int = 50,
+                       before_id: int | None = None) -> list[m.Notification]:
+    """Newer than `after_id` oldest first (what a stream resumes with), else newest first (below `before_id`)."""
     query = select(m.Notification).where(m.Notification.account_id == account_id)
     if after_id:
         query = query.where(m.Notification.id > after_id).order_by(m.Notification.id)
     else:
+        if before_id is not None:
+            query = query.where(m.Notification.id < before_id)
         query = query.order_by(m.Notification.id.desc())
     return list(session.scalars(query.limit(limit)))
+
+
+def unread_count(session: Session, account_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(m.Notification).where(
+        m.Notification.account_id == account_id, m.Notification.read_at.is_(None))) or 0
 
 
 def mark_scene_read(session: Session, scene_id: int) -> int:

@@ -85,11 +85,17 @@ def issue_view(issue: m.ReviewIssue, code: str | None = None) -> dict:
             "created_at": issue.created_at.isoformat()}
 
 
-def list_issues(session, scene_id: int, include_closed: bool = True) -> list[dict]:
+def list_issues(session, scene_id: int, include_closed: bool = True, after: tuple[float, int] | None = None,
+                limit: int | None = None) -> list[dict]:
+    """Issues in scene-time order; `after` = (scene_time, id) of the last one seen, for the next page."""
     query = select(m.ReviewIssue).where(m.ReviewIssue.scene_id == scene_id, m.ReviewIssue.deleted_at.is_(None))
     if not include_closed:
         query = query.where(m.ReviewIssue.status.in_(OPEN))
-    issues = list(session.scalars(query.order_by(m.ReviewIssue.scene_time, m.ReviewIssue.id)))
+    if after is not None:
+        time, last_id = after
+        query = query.where((m.ReviewIssue.scene_time > time)
+                            | ((m.ReviewIssue.scene_time == time) & (m.ReviewIssue.id > last_id)))
+    issues = list(session.scalars(query.order_by(m.ReviewIssue.scene_time, m.ReviewIssue.id).limit(limit)))
     codes = _codes(session, {i.shot_id for i in issues})
     return [issue_view(i, codes.get(i.shot_id)) for i in issues]
 

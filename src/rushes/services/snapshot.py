@@ -69,16 +69,21 @@ def _clip(c: m.Clip | None) -> ClipArtifact | None:
     return None if c is None else ClipArtifact(c.id, c.inputs, c.inputs_digest, c.media_key)
 
 
-def load_project(session: Session, project_id: int, render: RenderSpec) -> list[SceneSnapshot]:
-    """Snapshots of every scene of a project in order, continuity chained across scene boundaries.
+def load_project(session: Session, project_id: int, render: RenderSpec, after_number: int | None = None,
+                 limit: int | None = None) -> list[SceneSnapshot]:
+    """Snapshots of a project's scenes in order (all, or `limit` after scene `after_number`), continuity chained.
 
     A constant number of queries however many scenes: every table is read once for all of them.
     """
     project = session.get(m.Project, project_id)
     if project is None:
         raise LookupError(f"unknown project {project_id}")
-    scenes = list(session.scalars(select(m.Scene).where(m.Scene.project_id == project_id).order_by(m.Scene.number)))
-    return _snapshots(session, project, scenes, render, None)
+    query = select(m.Scene).where(m.Scene.project_id == project_id)
+    if after_number is not None:
+        query = query.where(m.Scene.number > after_number)
+    scenes = list(session.scalars(query.order_by(m.Scene.number).limit(limit)))
+    incoming = incoming_anchor(session, scenes[0]) if scenes and after_number is not None else None
+    return _snapshots(session, project, scenes, render, incoming)
 
 
 def load_scene(session: Session, scene_id: int, render: RenderSpec) -> SceneSnapshot:
@@ -93,16 +98,16 @@ def load_scene(session: Session, scene_id: int, render: RenderSpec) -> SceneSnap
 def incoming_anchor(session: Session, scene: m.Scene) -> str | None:
     """The previous scene's last anchor frame: the last live shot of the nearest earlier scene that has one.
 
-    Earlier scenes are read a few at a time, newest first, so the usual case is one step whatever the
-    project's length; scenes emptied of shots are skipped, as the whole-project chain skips them.
+    The scene just before is read first, so the usual case costs one scene's shots whatever the
+    project's length; scenes emptied of shots are skipped (a few at a time), as the whole-project chain skips them.
     """
-    before = None
+    before, batch = None, 1
     while True:
         query = select(m.Scene.id, m.Scene.number).where(m.Scene.project_id == scene.project_id,
                                                         m.Scene.number < scene.number)
         if before is not None:
             query = query.where(m.Scene.number < before)
-        earlier = session.execute(query.order_by(m.Scene.number.desc()).limit(_ANCHOR_SCAN)).all()
+        earlier = session.execute(query.order_by(m.Scene.number.desc()).limit(batch)).all()
         if not earlier:
             return None
         ids = [row.id for row in earlier]
@@ -115,7 +120,7 @@ def incoming_anchor(session: Session, scene: m.Scene) -> str | None:
             nearest = max(rank[shot_scene[v.shot_id]] for v in live)
             last = max((v for v in live if rank[shot_scene[v.shot_id]] == nearest), key=lambda v: (v.position, v.shot_id))
             return _anchor_of(session, last.shot_id)
-        before = earlier[-1].number
+        before, batch = earlier[-1].number, _ANCHOR_SCAN
 
 
 _ANCHOR_SCAN = 8  # earlier scenes looked at per query while hunting for one with shots

@@ -66,8 +66,12 @@ def take_view(session, take_id: int) -> dict:
     }
 
 
-def scene_takes(session, scene_id: int) -> list[dict]:
-    takes = session.scalars(select(m.Take).where(m.Take.scene_id == scene_id).order_by(m.Take.number.desc()))
+def scene_takes(session, scene_id: int, before_number: int | None = None, limit: int | None = None) -> list[dict]:
+    """Takes newest first; `before_number` continues after the last take seen."""
+    query = select(m.Take).where(m.Take.scene_id == scene_id)
+    if before_number is not None:
+        query = query.where(m.Take.number < before_number)
+    takes = session.scalars(query.order_by(m.Take.number.desc()).limit(limit))
     return [{"id": t.id, "number": t.number, "finished": t.finished_at is not None, "approved": t.approved_at is not None,
              "cost_credits": t.cost_credits, "created_at": t.created_at.isoformat()} for t in takes]
 

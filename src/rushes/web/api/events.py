@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,9 +13,10 @@ from starlette.concurrency import run_in_threadpool
 
 from rushes.services.accounts import default_account
 from rushes.services.errors import NotFound
-from rushes.services.notifications import list_notifications, notification_view
+from rushes.services.notifications import list_notifications, notification_view, unread_count
 from rushes.store import models as m
 from rushes.web.deps import get_session
+from rushes.web.pagination import Page, finish, page_params
 
 router = APIRouter(prefix="/api", tags=["notifications"])
 EVENT_POLL_SECONDS = 0.25
@@ -64,10 +65,13 @@ async def events(request: Request):
 
 
 @router.get("/notifications")
-def notifications(session: Session = Depends(get_session)) -> dict:
+def notifications(request: Request, response: Response, page: Page = Depends(page_params(50)),
+                  session: Session = Depends(get_session)) -> dict:
+    """Newest first with the account's unread count; paginated (`limit`, `after` = the last id seen)."""
     account = default_account(session)
-    items = [notification_view(n) for n in list_notifications(session, account.id)]
-    return {"unread": sum(1 for n in items if not n["read"]), "items": items}
+    rows = list_notifications(session, account.id, limit=page.fetch(), before_id=page.cursor(int))
+    items = [notification_view(n) for n in finish(request, response, page, rows, lambda n: n.id)]
+    return {"unread": unread_count(session, account.id), "items": items}
 
 
 @router.post("/notifications/{notification_id}/read")

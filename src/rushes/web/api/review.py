@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -14,6 +14,7 @@ from rushes.services.context import Rushes
 from rushes.services.errors import NotFound
 from rushes.store import models as m
 from rushes.web.deps import get_rushes, get_session
+from rushes.web.pagination import Page, finish, page_params
 
 router = APIRouter(prefix="/api", tags=["review"])
 
@@ -56,10 +57,18 @@ def get_cut(scene_id: int, take: int | None = None, session: Session = Depends(g
     return review.cut(session, scene_id, take)
 
 
+def _issue_cursor(text: str) -> tuple[float, int]:
+    time, last_id = text.split("_")
+    return float(time), int(last_id)
+
+
 @router.get("/scenes/{scene_id}/issues")
-def get_issues(scene_id: int, session: Session = Depends(get_session)) -> list[dict]:
+def get_issues(scene_id: int, request: Request, response: Response, page: Page = Depends(page_params(200)),
+               session: Session = Depends(get_session)) -> list[dict]:
+    """Issues in scene-time order; paginated (`limit`, `after` from the Link header)."""
     _scene(session, scene_id)
-    return review.list_issues(session, scene_id)
+    rows = review.list_issues(session, scene_id, after=page.cursor(_issue_cursor), limit=page.fetch())
+    return finish(request, response, page, rows, lambda i: f"{i['scene_time']!r}_{i['id']}")
 
 
 @router.post("/scenes/{scene_id}/issues", status_code=201)

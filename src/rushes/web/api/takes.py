@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -12,6 +12,7 @@ from rushes.services.context import Rushes
 from rushes.services.errors import NotFound
 from rushes.store import models as m
 from rushes.web.deps import get_rushes, get_session
+from rushes.web.pagination import Page, finish, page_params
 
 router = APIRouter(prefix="/api", tags=["renders"])
 
@@ -27,10 +28,13 @@ def create_take(scene_id: int, idempotency_key: str = Header(..., alias="Idempot
 
 
 @router.get("/scenes/{scene_id}/takes")
-def list_takes(scene_id: int, session: Session = Depends(get_session)) -> list[dict]:
+def list_takes(scene_id: int, request: Request, response: Response, page: Page = Depends(page_params(100)),
+               session: Session = Depends(get_session)) -> list[dict]:
+    """Takes newest first; paginated (`limit`, `after` = the last take number seen)."""
     if session.get(m.Scene, scene_id) is None:
         raise NotFound(f"unknown scene {scene_id}")
-    return take_service.scene_takes(session, scene_id)
+    rows = take_service.scene_takes(session, scene_id, page.cursor(int), page.fetch())
+    return finish(request, response, page, rows, lambda t: t["number"])
 
 
 @router.get("/takes/{take_id}")
