@@ -184,27 +184,38 @@ def test_transient_errors_until_the_limit_fail_and_refund(tmp_path):
     assert len(ledger(app, "refund")) == 3
 
 
-def test_cancel_refunds_queued_jobs_and_stops_rendering_ones_at_their_next_poll(tmp_path):
+def test_cancel_refunds_queued_jobs_and_keeps_the_clip_already_paid_for(tmp_path):
+    """A render already at the provider is billed there: it is fetched, kept as a version, and reused free."""
     from rushes.services.demo import create_demo
 
-    app = make_rushes(tmp_path, mock_latency_seconds=30.0)
+    app = make_rushes(tmp_path, mock_latency_seconds=1.0)
     scene = create_demo(app)["scene_ids"][0]
     take, _ = confirm_take(app, scene, "k")
     worker = Worker(app)
-    assert worker.run_once()  # 1A submitted, now rendering for 30 s
+    assert worker.run_once()  # 1A submitted, now rendering for 1 s
     view = cancel_take(app, take)
     states = {x["code"]: x["state"] for x in view["shots"]}
     assert states["1A"] == "rendering" and {states[c] for c in ("1B", "1C", "1D")} == {"cancelled"}
     assert not view["finished"]
-    import time
-
-    time.sleep(0.1)
+    with pytest.raises(Conflict, match="still rendering"):
+        confirm_take(app, scene, "too-soon")
     work_until_idle(app)
     with app.db.session() as s:
         view = take_view(s, take)
+        clips = list(s.scalars(select(m.Clip)))
     assert view["shots"][0]["state"] == "cancelled" and view["finished"]
+    assert "kept as 1A v1" in view["shots"][0]["job"]["error"]
+    assert [c.shot_id for c in clips] == [view["shots"][0]["shot_id"]]
     refunds = ledger(app, "refund")
-    assert sorted(r.amount for r in refunds) == [60, 80, 80]  # queued 1B, 1C, 1D; 1A was already at the provider
+    assert sorted(r.amount for r in refunds) == [60, 80, 80]  # queued 1B, 1C, 1D; 1A was billed and delivered
+    kept = ledger(app, "kept")
+    assert len(kept) == 1 and kept[0].amount == 0 and "charge stands" in kept[0].memo
+    before = account_balance(app)
+    again, created = confirm_take(app, scene, "after-cancel")
+    with app.db.session() as s:
+        shots = {x["code"]: x for x in take_view(s, again)["shots"]}
+    assert created and shots["1A"]["reused"] and shots["1A"]["clip"]["id"] == clips[0].id
+    assert before - account_balance(app) == 220  # 1B, 1C, 1D only
 
 
 def test_frame_jobs_run_on_the_same_worker_and_charge_per_frame(rushes, demo):

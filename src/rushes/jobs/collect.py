@@ -34,9 +34,6 @@ def collect_clip(rushes, job_id: int, owner: str, video: bytes) -> None:
     strip_key = rushes.media.put(strip, "jpg")
     with rushes.db.session() as session:
         job = locked_job(session, job_id, owner)
-        if job.cancel_requested:
-            end_job(session, job, "cancelled", "cancelled while rendering (the provider may still bill it)")
-            return
         version = (session.scalar(select(func.max(m.Clip.version)).where(m.Clip.shot_id == job.shot_id)) or 0) + 1
         render = payload["render"]
         clip = m.Clip(shot_id=job.shot_id, version=version, media_key=media_key, poster_key=poster_key,
@@ -46,9 +43,27 @@ def collect_clip(rushes, job_id: int, owner: str, video: bytes) -> None:
                       cost_credits=job.cost_credits, job_id=job.id)
         session.add(clip)
         session.flush()
+        job.progress = 1.0
+        if job.cancel_requested:
+            _keep_after_cancel(session, job, clip)
+            return
         slot = session.scalar(select(m.TakeSlot).where(m.TakeSlot.job_id == job.id))
         if slot is not None:
             slot.clip_id = clip.id
         mark_addressed(session, job.shot_id, clip)
-        job.progress = 1.0
         end_job(session, job, "succeeded")
+
+
+def _keep_after_cancel(session, job: m.RenderJob, clip: m.Clip) -> None:
+    """A render paid for before its take was cancelled: keep the clip as a version, say so in the ledger.
+
+    The charge stands (the provider billed the render and the clip exists); it is not attached to
+    the cancelled take, and the next take whose inputs digest matches reuses it at no cost.
+    """
+    code = (job.payload or {}).get("code", "")
+    take = session.get(m.Take, job.take_id) if job.take_id else None
+    memo = (f"kept {code} v{clip.version}: it arrived after take {take.number if take else '?'} was cancelled; "
+            f"the {job.cost_credits}-credit charge stands and a later take with the same inputs reuses it free")
+    session.add(m.LedgerEntry(account_id=job.account_id, amount=0, kind="kept", take_id=job.take_id, job_id=job.id,
+                              memo=memo[:500]))
+    end_job(session, job, "cancelled", f"take cancelled while rendering; the clip was kept as {code} v{clip.version}")

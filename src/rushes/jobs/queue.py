@@ -72,6 +72,17 @@ def release(job: m.RenderJob, run_after: float) -> None:
     job.updated_at = now()
 
 
+def lock_job(session: Session, job_id: int) -> m.RenderJob | None:
+    """Lock the job's account, then the job: a refund or an end may follow, and both move money."""
+    from rushes.services.accounts import lock_account
+
+    account_id = session.scalar(select(m.RenderJob.account_id).where(m.RenderJob.id == job_id))
+    if account_id is None:
+        return None
+    lock_account(session, account_id)
+    return session.get(m.RenderJob, job_id, with_for_update=True)
+
+
 def refund_once(session: Session, job: m.RenderJob, memo: str) -> bool:
     """Give back a job's charge; a second call for the same job writes nothing."""
     if not job.cost_credits:

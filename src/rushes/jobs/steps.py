@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from rushes.jobs.faults import crash_point
-from rushes.jobs.queue import backoff_seconds, end_job, now, release
+from rushes.jobs.queue import backoff_seconds, end_job, lock_job, now, release
 from rushes.providers.errors import PermanentProviderError, TransientProviderError
 from rushes.providers.video.base import DialogueLine, VideoRequest
 from rushes.store import models as m
@@ -20,7 +20,8 @@ class LeaseLost(Exception):
 
 
 def locked_job(session: Session, job_id: int, owner: str) -> m.RenderJob:
-    job = session.get(m.RenderJob, job_id, with_for_update=True)
+    """The job, locked after its account (the one lock order everywhere: account, then take/job rows)."""
+    job = lock_job(session, job_id)
     if job is None or job.lease_owner != owner:
         raise LeaseLost(job_id)
     return job
@@ -166,8 +167,8 @@ def step_poll(rushes, job_id: int, owner: str, operation: str) -> None:
         with rushes.db.session() as session:
             job = locked_job(session, job_id, owner)
             if job.cancel_requested:
-                end_job(session, job, "cancelled", "cancelled while rendering (the provider may still bill it)")
-                return
+                # Veo bills a render once it is submitted, so a cancelled one is still fetched and kept.
+                job.error = "take cancelled: this render is already paid for at the provider, keeping it when it arrives"
             if status.progress is not None:
                 job.progress = max(0.0, min(0.99, float(status.progress)))
             release(job, now() + rushes.settings.provider_poll_seconds)

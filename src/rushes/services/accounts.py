@@ -26,6 +26,26 @@ def default_account(session: Session) -> m.Account:
     return account
 
 
+def lock_account(session: Session, account_id: int) -> m.Account:
+    """Hold the account row until this transaction ends: every spend and refund takes it first.
+
+    PostgreSQL: SELECT ... FOR UPDATE, so concurrent confirms, frame regenerations, cancels and
+    refunds of one account run one after another and each reads the balance the last one left.
+    SQLite renders no FOR UPDATE; there every transaction already began with BEGIN IMMEDIATE
+    (store/db.py), which makes it the only writer of the whole database until it commits.
+    Always take this lock before any take or job row, so two transactions never wait on each other.
+    """
+    account = session.scalar(select(m.Account).where(m.Account.id == account_id).with_for_update())
+    if account is None:
+        raise LookupError(f"unknown account {account_id}")
+    return account
+
+
+def account_of_scene(session: Session, scene_id: int) -> int | None:
+    return session.scalar(select(m.Project.account_id).join(m.Scene, m.Scene.project_id == m.Project.id)
+                          .where(m.Scene.id == scene_id))
+
+
 def balance(session: Session, account_id: int) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(m.LedgerEntry.amount), 0))
                               .where(m.LedgerEntry.account_id == account_id)))

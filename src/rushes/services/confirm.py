@@ -7,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 
 from rushes.domain.planning import TakePlan, plan_take
 from rushes.domain.shots import parse_dialogue
-from rushes.services.errors import Conflict
-from rushes.services.accounts import InsufficientCredits, balance
+from rushes.services.accounts import InsufficientCredits, account_of_scene, balance, lock_account
+from rushes.services.errors import Conflict, NotFound
 from rushes.services.snapshot import SceneSnapshot, load_scene
 from rushes.store import models as m
 
@@ -57,13 +57,34 @@ def find_take(session, scene_id: int, key: str) -> m.Take | None:
     return session.scalar(select(m.Take).where(m.Take.scene_id == scene_id, m.Take.idempotency_key == key))
 
 
+def _refusal_after_race(session, scene_id: int, key: str) -> tuple[int, bool]:
+    """A unique index refused our insert: answer with the take that won, or say why not."""
+    existing = find_take(session, scene_id, key)
+    if existing is not None:
+        return existing.id, False
+    rendering = session.scalar(select(m.Take).where(m.Take.scene_id == scene_id, m.Take.finished_at.is_(None)))
+    if rendering is not None:
+        raise Conflict(f"take {rendering.number} of this scene is still rendering; cancel it or wait",
+                       {"take_id": rendering.id})
+    raise Conflict("another confirm of this scene was saved at the same moment; reload and try again")
+
+
 def confirm_take(app, scene_id: int, idempotency_key: str) -> tuple[int, bool]:
-    """Returns (take id, created). The same key again returns the same take and charges nothing."""
+    """Returns (take id, created). The same key again returns the same take and charges nothing.
+
+    The account row is locked first, so everything below (the same-key lookup, the "still
+    rendering" check, the balance) reads what the previous confirm committed; the partial unique
+    index on unfinished takes per scene backs that up inside the database.
+    """
     key = (idempotency_key or "").strip()
     if not key or len(key) > 200:
         raise Conflict("an Idempotency-Key of 1 to 200 characters is required")
     try:
         with app.db.session() as session:
+            account_id = account_of_scene(session, scene_id)
+            if account_id is None:
+                raise NotFound(f"unknown scene {scene_id}")
+            lock_account(session, account_id)
             existing = find_take(session, scene_id, key)
             if existing is not None:
                 return existing.id, False
@@ -78,40 +99,41 @@ def confirm_take(app, scene_id: int, idempotency_key: str) -> tuple[int, bool]:
             if not plan.to_render and _latest_take_is_whole(session, snap):
                 raise Conflict(f"nothing to render: take {snap.latest_take.number} already matches every shot",
                                {"take_id": snap.latest_take.id})
-            project = session.get(m.Project, snap.scene.project_id)
-            available = balance(session, project.account_id)
+            available = balance(session, account_id)
             if plan.total_credits > available:
                 raise InsufficientCredits(plan.total_credits, available)
-            number = (session.scalar(select(func.max(m.Take.number)).where(m.Take.scene_id == scene_id)) or 0) + 1
-            take = m.Take(scene_id=scene_id, number=number, idempotency_key=key, render=plan.spec.as_dict(),
-                          cost_credits=plan.total_credits)
-            session.add(take)
-            session.flush()
-            for shot in plan.shots:
-                slot = m.TakeSlot(take_id=take.id, shot_id=shot.shot_id, position=shot.index, code=shot.code,
-                                  duration=shot.duration, inputs=shot.inputs, inputs_digest=shot.inputs_digest,
-                                  reused=shot.decision == "reuse", clip_id=shot.reuse_clip_id)
-                session.add(slot)
-                if shot.decision == "render":
-                    job = m.RenderJob(kind="clip", account_id=project.account_id, scene_id=scene_id, shot_id=shot.shot_id,
-                                      take_id=take.id, max_attempts=app.settings.job_max_attempts,
-                                      cost_credits=shot.credits, payload=_job_payload(snap, shot))
-                    session.add(job)
-                    session.flush()
-                    slot.job_id = job.id
-                    session.add(m.LedgerEntry(account_id=project.account_id, amount=-shot.credits, kind="charge",
-                                              take_id=take.id, job_id=job.id,
-                                              memo=f"render {shot.code} ({shot.render_seconds} s, {plan.spec.model})"))
-            session.flush()
-            if not plan.to_render:
-                from rushes.jobs.queue import finish_take_if_done
-
-                finish_take_if_done(session, take)
-            return take.id, True
+            return _create_take(app, session, snap, plan, account_id, key), True
     except IntegrityError:
-        # A concurrent confirm with the same key won the race; answer with its take.
         with app.db.session() as session:
-            existing = find_take(session, scene_id, key)
-            if existing is None:
-                raise
-            return existing.id, False
+            return _refusal_after_race(session, scene_id, key)
+
+
+def _create_take(app, session, snap: SceneSnapshot, plan: TakePlan, account_id: int, key: str) -> int:
+    """Charging, the take, its slots and its jobs: one transaction, under the account lock."""
+    scene_id = snap.scene.id
+    number = (session.scalar(select(func.max(m.Take.number)).where(m.Take.scene_id == scene_id)) or 0) + 1
+    take = m.Take(scene_id=scene_id, number=number, idempotency_key=key, render=plan.spec.as_dict(),
+                  cost_credits=plan.total_credits)
+    session.add(take)
+    session.flush()
+    for shot in plan.shots:
+        slot = m.TakeSlot(take_id=take.id, shot_id=shot.shot_id, position=shot.index, code=shot.code,
+                          duration=shot.duration, inputs=shot.inputs, inputs_digest=shot.inputs_digest,
+                          reused=shot.decision == "reuse", clip_id=shot.reuse_clip_id)
+        session.add(slot)
+        if shot.decision == "render":
+            job = m.RenderJob(kind="clip", account_id=account_id, scene_id=scene_id, shot_id=shot.shot_id,
+                              take_id=take.id, max_attempts=app.settings.job_max_attempts,
+                              cost_credits=shot.credits, payload=_job_payload(snap, shot))
+            session.add(job)
+            session.flush()
+            slot.job_id = job.id
+            session.add(m.LedgerEntry(account_id=account_id, amount=-shot.credits, kind="charge",
+                                      take_id=take.id, job_id=job.id,
+                                      memo=f"render {shot.code} ({shot.render_seconds} s, {plan.spec.model})"))
+    session.flush()
+    if not plan.to_render:
+        from rushes.jobs.queue import finish_take_if_done
+
+        finish_take_if_done(session, take)
+    return take.id

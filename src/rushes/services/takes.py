@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from rushes.jobs.queue import end_job, finish_take_if_done
+from rushes.jobs.queue import end_job, finish_take_if_done, lock_job
+from rushes.services.accounts import account_of_scene, lock_account
 from rushes.services.errors import Conflict, NotFound
 from rushes.services.views import media_url
 from rushes.store import models as m
@@ -81,9 +82,11 @@ def cancel_take(app, take_id: int) -> dict:
     from datetime import datetime, timezone
 
     with app.db.session() as session:
-        take = session.get(m.Take, take_id, with_for_update=True)
-        if take is None:
+        scene_id = session.scalar(select(m.Take.scene_id).where(m.Take.id == take_id))
+        if scene_id is None:
             raise NotFound(f"unknown take {take_id}")
+        lock_account(session, account_of_scene(session, scene_id))  # refunds follow: money moves
+        take = session.get(m.Take, take_id, with_for_update=True)
         if take.finished_at is not None:
             raise Conflict("this take has already finished")
         take.cancelled_at = take.cancelled_at or datetime.now(timezone.utc)
@@ -102,15 +105,32 @@ def cancel_take(app, take_id: int) -> dict:
 def resolve_attention(app, job_id: int, action: str) -> dict:
     """A job whose submit went unconfirmed: resubmit it (may bill twice) or abandon it (refunded)."""
     with app.db.session() as session:
-        job = session.get(m.RenderJob, job_id, with_for_update=True)
+        job = lock_job(session, job_id)
         if job is None:
             raise NotFound(f"unknown job {job_id}")
         if job.state != "attention":
             raise Conflict(f"job {job_id} is {job.state}, not waiting for attention")
         if action == "resubmit":
             job.state, job.error, job.run_after = "queued", "resubmitted by the filmmaker", 0.0
+            _note_resubmit(session, job)
         elif action == "abandon":
             end_job(session, job, "failed", "abandoned after an unconfirmed submit", "uncertain", refund=True)
         else:
             raise Conflict("action must be resubmit or abandon")
         return job_view(job)
+
+
+def _note_resubmit(session, job: m.RenderJob) -> None:
+    """Rushes does not charge a resubmit again, but the provider may bill both sends: the ledger says so."""
+    from sqlalchemy.exc import IntegrityError
+
+    code = (job.payload or {}).get("code", "")
+    warning = (f"resubmitted {code} after an unconfirmed submit: if the first one reached the provider it bills "
+               f"this render twice (up to {job.cost_credits} credits more there); Rushes charges it once")
+    job.payload = {**(job.payload or {}), "notes": list((job.payload or {}).get("notes", [])) + [warning]}
+    try:
+        with session.begin_nested():
+            session.add(m.LedgerEntry(account_id=job.account_id, amount=0, kind="resubmit", take_id=job.take_id,
+                                      job_id=job.id, memo=warning[:500]))
+    except IntegrityError:
+        pass  # a second resubmit of the same job: the first note already says it

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -45,7 +46,7 @@ class LedgerEntry(Created, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     amount: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20))  # grant | charge | refund
+    kind: Mapped[str] = mapped_column(String(20))  # grant | charge | refund | kept (amount 0: a note)
     take_id: Mapped[int | None] = mapped_column(ForeignKey("takes.id"), index=True)
     job_id: Mapped[int | None] = mapped_column(ForeignKey("render_jobs.id"))
     memo: Mapped[str] = mapped_column(String(500), default="")
@@ -180,6 +181,9 @@ class Take(Created, Base):
     __table_args__ = (
         UniqueConstraint("scene_id", "number", name="uq_take_number"),
         UniqueConstraint("scene_id", "idempotency_key", name="uq_take_idempotency"),
+        # One unfinished take per scene, enforced by the database rather than by a read before a write.
+        Index("uq_take_unfinished_per_scene", "scene_id", unique=True,
+              sqlite_where=text("finished_at IS NULL"), postgresql_where=text("finished_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     scene_id: Mapped[int] = mapped_column(ForeignKey("scenes.id"), index=True)
@@ -214,7 +218,12 @@ class RenderJob(Created, Base):
     """Work for the polling worker: a clip render, or a frame generation. Times are epoch seconds."""
 
     __tablename__ = "render_jobs"
-    __table_args__ = (Index("ix_render_jobs_due", "state", "run_after"),)
+    __table_args__ = (
+        Index("ix_render_jobs_due", "state", "run_after"),
+        # One open job per shot and kind: one frames job (start and/or end) and one clip render at a time.
+        Index("uq_render_job_open_per_shot_kind", "shot_id", "kind", unique=True,
+              sqlite_where=text("finished_at IS NULL"), postgresql_where=text("finished_at IS NULL")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # clip | frames
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
