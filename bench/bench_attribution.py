@@ -1,7 +1,8 @@
-"""Accuracy, confusion matrix, calibration and latency of the local attributor on the TEST split.
+"""Accuracy, abstention, calibration, confusion and latency of the local attributor on held-out notes.
 
 Run: .venv/bin/python bench/bench_attribution.py
-The model is trained on the train split only; nothing here feeds back into it.
+The model is trained on the train split and calibrated on the calibration split; the TEST split (its
+own scenes, written first) and the HOLDOUT set (written last, in another style) never feed back.
 """
 
 from __future__ import annotations
@@ -11,44 +12,40 @@ import time
 
 import numpy as np
 
-from rushes.providers.attribution.base import AttributionRequest
-from rushes.providers.attribution.dataset import LABELS, LabelledIssue, load_issues
+from rushes.providers.attribution.dataset import ABSTAIN, LABELS, LabelledNote, load_notes, request_for
+from rushes.providers.attribution.features import read_note
 from rushes.providers.attribution.local import LocalAttributor
+from rushes.providers.attribution.model import default_model
 
-SHORT = {
-    (10, "visual_continuity"): "10 continuity",
-    (8, "visual_continuity"): "8 definition",
-    (9, "dialogue_audio"): "9 dialogue/audio",
-    (7, "timing"): "7 timing",
-    (7, "narrative_structure"): "7 narrative",
-}
+NAMES = ["10 continuity", "8 definition", "9 prompts", "7 timing", "7 narrative", "no stage"]
 
 
-def run(attributor: LocalAttributor, items: list[LabelledIssue], picked: str) -> dict:
-    """Attribute every item; `picked` is "none", "user" (the item's picked field) or "true"."""
-    predicted, latencies, confidences, hits, field_hits = [], [], [], [], []
-    for item in items:
-        category = {"none": None, "user": item.picked, "true": item.category}[picked]
-        request = AttributionRequest(item.description, category, scene_elements=item.scene_elements)
+def run(attributor: LocalAttributor, notes: list[LabelledNote], picked: str) -> dict:
+    """Attribute every note in its scene; `picked` is "none", "user" (the note's pick) or "true"."""
+    rows, latencies = [], []
+    for note in notes:
+        category = {"none": None, "user": note.picked, "true": note.category}[picked]
+        request = request_for(note, category)
         start = time.perf_counter()
         out = attributor.attribute(request)
-        latencies.append(time.perf_counter() - start)
-        label = LABELS.index((out.stage, out.category)) if (out.stage, out.category) in LABELS else -1
-        predicted.append(label)
-        confidences.append(out.confidence)
-        hits.append(label == item.label)
-        field_hits.append(bool(out.fields) and _field_match(out.fields[0], item.fields))
-    stages = [LABELS[p][0] if p >= 0 else -1 for p in predicted]
-    cats = [LABELS[p][1] if p >= 0 else "" for p in predicted]
+        latencies.append((time.perf_counter() - start) * 1000)
+        probs = attributor.model.probabilities(read_note(request), category)
+        predicted = ABSTAIN if out.stage is None else LABELS.index((out.stage, "visual_continuity" if out.stage in (8, 10)
+                                                                     else out.category))
+        rows.append((note, out, predicted, probs))
+    answered = [r for r in rows if r[1].stage is not None]
+    staged = [r for r in rows if r[0].stage is not None]
     return {
-        "predicted": predicted,
-        "stage_acc": np.mean([s == i.stage for s, i in zip(stages, items)]),
-        "category_acc": np.mean([c == i.category for c, i in zip(cats, items)]),
-        "label_acc": np.mean(hits),
-        "field_acc": np.mean(field_hits),
-        "latency_ms": [x * 1000 for x in latencies],
-        "confidences": confidences,
-        "hits": hits,
+        "rows": rows,
+        "overall": np.mean([r[1].stage == r[0].stage for r in rows]),
+        "label": np.mean([r[2] == r[0].label for r in rows]),
+        "answered": np.mean([r[1].stage == r[0].stage for r in answered]) if answered else float("nan"),
+        "abstain_all": 1 - len(answered) / len(rows),
+        "abstain_staged": np.mean([r[1].stage is None for r in staged]),
+        "null_caught": np.mean([r[1].stage is None for r in rows if r[0].stage is None] or [float("nan")]),
+        "fields": np.mean([bool(r[1].fields) and _field_match(r[1].fields[0], r[0].fields) for r in answered
+                           if r[0].stage == r[1].stage] or [float("nan")]),
+        "latency": latencies,
     }
 
 
@@ -57,60 +54,67 @@ def _field_match(field: str, expected: tuple[str, ...]) -> bool:
     return any(field == e or field.split(":")[0] == e.split(":")[0] == e for e in expected)
 
 
-def confusion(items: list[LabelledIssue], predicted: list[int]) -> str:
-    n = len(LABELS)
-    m = np.zeros((n, n), dtype=int)
-    for item, p in zip(items, predicted):
-        if p >= 0:
-            m[item.label, p] += 1
-    names = [SHORT[lab] for lab in LABELS]
-    width = max(len(x) for x in names) + 2
-    lines = ["true \\ predicted".ljust(width) + "".join(f"{x:>18}" for x in names)]
-    for i, name in enumerate(names):
-        lines.append(name.ljust(width) + "".join(f"{m[i, j]:>18}" for j in range(n)))
-    return "\n".join(lines)
-
-
-def calibration(confidences: list[float], hits: list[bool], bins: int = 5) -> tuple[float, list[str]]:
-    """Expected calibration error and a per-bin table."""
-    conf, ok = np.asarray(confidences), np.asarray(hits, dtype=float)
+def ece(rows: list, bins: int = 10) -> tuple[float, list[str]]:
+    """Expected calibration error of the top class (a stage or 'no stage') over all notes."""
+    conf = np.array([r[3].max() for r in rows])
+    ok = np.array([int(r[3].argmax()) == r[0].label for r in rows], dtype=float)
     edges = np.linspace(0, 1, bins + 1)
-    ece, rows = 0.0, []
+    total, lines = 0.0, []
     for lo, hi in zip(edges[:-1], edges[1:]):
         mask = (conf > lo) & (conf <= hi)
         if mask.any():
-            gap = abs(conf[mask].mean() - ok[mask].mean())
-            ece += mask.mean() * gap
-            rows.append(f"  ({lo:.1f}, {hi:.1f}]  n={mask.sum():3d}  mean conf {conf[mask].mean():.2f}  accuracy {ok[mask].mean():.2f}")
-    return ece, rows
+            total += mask.mean() * abs(conf[mask].mean() - ok[mask].mean())
+            lines.append(f"  ({lo:.1f}, {hi:.1f}]  n={mask.sum():4d}  mean confidence {conf[mask].mean():.2f}"
+                         f"  accuracy {ok[mask].mean():.2f}")
+    return total, lines
+
+
+def confusion(rows: list) -> str:
+    m = np.zeros((len(NAMES), len(NAMES)), dtype=int)
+    for note, _, predicted, _ in rows:
+        m[note.label, predicted] += 1
+    width = max(map(len, NAMES)) + 2
+    out = ["true \\ predicted".ljust(width) + "".join(f"{n:>15}" for n in NAMES)]
+    out += [name.ljust(width) + "".join(f"{m[i, j]:>15}" for j in range(len(NAMES))) for i, name in enumerate(NAMES)]
+    return "\n".join(out)
+
+
+def report(attributor: LocalAttributor, notes: list[LabelledNote], title: str, full: bool) -> None:
+    print(f"\n===== {title}: {len(notes)} notes ({sum(n.stage is None for n in notes)} with no stage) =====")
+    print(f"{'category given':<26}{'overall':>9}{'answered':>10}{'abstain':>9}{'abst. staged':>14}"
+          f"{'null caught':>13}{'stage+cat':>11}{'ECE':>7}{'field':>7}")
+    for mode, label in (("none", "none"), ("user", "user's pick (some wrong)"), ("true", "correct category")):
+        r = run(attributor, notes, mode)
+        err, lines = ece(r["rows"])
+        print(f"{label:<26}{r['overall']:>9.3f}{r['answered']:>10.3f}{r['abstain_all']:>9.3f}{r['abstain_staged']:>14.3f}"
+              f"{r['null_caught']:>13.3f}{r['label']:>11.3f}{err:>7.3f}{r['fields']:>7.3f}")
+        if mode == "none":
+            kept = r
+    if full:
+        print("\nconfusion matrix, no category given (rows: true, columns: predicted)")
+        print(confusion(kept["rows"]))
+        err, lines = ece(kept["rows"])
+        print(f"\ncalibration, no category given: expected calibration error {err:.3f}")
+        print("\n".join(lines))
+        lat = kept["latency"]
+        print(f"\nlatency per note: median {statistics.median(lat):.2f} ms, p95 {np.percentile(lat, 95):.2f} ms, "
+              f"max {max(lat):.2f} ms")
 
 
 def main() -> None:
-    train, test = load_issues("train"), load_issues("test")
     start = time.perf_counter()
-    attributor = LocalAttributor()
-    attributor.warm_up()
-    print(f"data set: {len(train)} train / {len(test)} test notes; training took {time.perf_counter() - start:.2f} s")
-    for mode, title in (
-        ("none", "no category given"),
-        ("user", "with the category the user picked (some picks are wrong)"),
-        ("true", "with the correct category given"),
-    ):
-        result = run(attributor, test, mode)
-        print(f"\n== TEST split, {title} ==")
-        print(f"top-1 stage accuracy     {result['stage_acc']:.3f}")
-        print(f"top-1 category accuracy  {result['category_acc']:.3f}")
-        print(f"top-1 stage+category     {result['label_acc']:.3f}")
-        print(f"first field correct      {result['field_acc']:.3f}")
-        if mode == "none":
-            print("\nconfusion matrix (rows: true, columns: predicted)")
-            print(confusion(test, result["predicted"]))
-            ece, rows = calibration(result["confidences"], result["hits"])
-            print(f"\ncalibration: expected calibration error {ece:.3f}")
-            print("\n".join(rows))
-            lat = result["latency_ms"]
-            print(f"\nlatency per call: median {statistics.median(lat):.2f} ms, "
-                  f"p95 {np.percentile(lat, 95):.2f} ms, max {max(lat):.2f} ms")
+    model = default_model()
+    attributor = LocalAttributor(model)
+    train, calibration = load_notes("train"), load_notes("calibration")
+    print(f"data set: {len(train)} train / {len(calibration)} calibration / {len(load_notes('test'))} test / "
+          f"{len(load_notes('holdout'))} holdout notes; model ready in {time.perf_counter() - start:.2f} s "
+          f"(temperature {model.temperature:.2f}, abstain below {model.threshold:.2f})")
+    print("overall = right stage, or abstained on a note with no stage; answered = right stage among answers;")
+    print("abstain = share of notes it gave no stage; abst. staged = share of notes WITH a stage it gave none")
+    report(attributor, load_notes("test"), "TEST split (own scenes, written first)", full=True)
+    holdout = load_notes("holdout")
+    if holdout:
+        report(attributor, holdout, "HOLDOUT set (written last, other style and scenes)", full=False)
 
 
 if __name__ == "__main__":

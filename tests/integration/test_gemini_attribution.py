@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from rushes.providers.attribution.base import AttributionRequest, ShotContext
+from rushes.providers.attribution.base import AttributionRequest, ElementLook, ShotContext
 from rushes.providers.attribution.factory import UnconfiguredGemini, make_attributor
 from rushes.providers.attribution.gemini import GeminiAttributor
 from rushes.providers.attribution.local import LocalAttributor
@@ -18,9 +18,12 @@ MODEL = "gemini-2.5-flash"
 REQUEST = AttributionRequest(
     description="mara's scarf jumps from red to blue between 2A and 2B",
     category="visual_continuity",
-    shot=ShotContext(code="2B", action="Mara turns to the door", characters=("Mara",)),
-    neighbours=(ShotContext(code="2A"), ShotContext(code="2C")),
+    shot=ShotContext(code="2B", action="Mara turns to the door", characters=("Mara",), camera="slow push in",
+                     dialogue="Mara: Who's there?",
+                     visual_states=(ElementLook("character", "Mara", "thirties, red scarf, dark curls"),)),
+    neighbours=(ShotContext(code="2A", dialogue="Theo: Don't open it."), ShotContext(code="2C")),
     scene_elements=("Mara", "red scarf"),
+    shot_time=0.2,
 )
 GOOD = {
     "stage": "10",
@@ -55,11 +58,24 @@ def test_structured_answer_is_validated_and_returned(fake_vertex: FakeVertex, lo
     config = sent.json["generationConfig"]
     assert config["responseMimeType"] == "application/json"
     schema = config["responseSchema"]
-    assert schema["properties"]["stage"]["enum"] == ["7", "8", "9", "10"]
+    assert schema["properties"]["stage"]["enum"] == ["7", "8", "9", "10", "none"]
     assert set(schema["required"]) == {"stage", "category", "confidence", "reason"}
     prompt = sent.json["contents"][0]["parts"][0]["text"]
     assert REQUEST.description in prompt and "code 2B" in prompt and "visual_continuity" in prompt
     assert "stage 8" in sent.json["systemInstruction"]["parts"][0]["text"]
+    # the scene goes with the note: the shot's line and look, the neighbours' lines, the cut
+    assert "dialogue: Mara: Who's there?" in prompt and "character Mara: thirties, red scarf" in prompt
+    assert "Theo: Don't open it." in prompt and "camera: slow push in" in prompt
+    assert "Pinned at 0.2 s into the shot (on a cut)" in prompt
+
+
+def test_gemini_may_say_it_cannot_tell(fake_vertex: FakeVertex, local: LocalAttributor) -> None:
+    answer = {"stage": "none", "category": None, "confidence": 0.7, "reason": '"asdf" names nothing to fix'}
+    fake_vertex.script_generate_content(MODEL, [{"json": answer}])
+    out = gemini(fake_vertex, local).attribute(REQUEST)
+    assert (out.stage, out.source, out.shots, out.fields) == (None, "gemini", (), ())
+    assert out.category == "visual_continuity"  # the user's pick is kept; the stage is theirs to choose
+    assert out.as_dict()["stage"] is None
 
 
 def test_quota_error_falls_back_to_local_and_says_so(fake_vertex: FakeVertex, local: LocalAttributor) -> None:
@@ -96,6 +112,7 @@ def test_timeout_falls_back(fake_vertex: FakeVertex, local: LocalAttributor) -> 
         ({"json": {k: v for k, v in GOOD.items() if k != "reason"}}, "reason"),
         ({"json": {**GOOD, "category": "timing"}}, "does not route"),
         ({"json": {**GOOD, "category": "lighting"}}, "category"),
+        ({"json": {**GOOD, "category": None}}, "needs a category"),
     ],
 )
 def test_invalid_answers_fall_back(fake_vertex: FakeVertex, local: LocalAttributor, answer: dict, why: str) -> None:

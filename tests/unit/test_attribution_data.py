@@ -1,49 +1,84 @@
-"""The labelled data set: size, balance, labels that route correctly, and a fixed, disjoint split."""
+"""The labelled notes: size, registers, scenes, labels that route correctly, fixed disjoint splits."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 
 from rushes.domain.issues import CATEGORY_ROUTES, IssueCategory
-from rushes.providers.attribution.dataset import DATASET_PATH, LABELS, load_issues, split_for
+from rushes.providers.attribution import corpus
+from rushes.providers.attribution.dataset import LABELS, load_notes, request_for
+
+JARGON = ("eyeline", "jump cut", "hook", "lip sync", "adr", "room tone", "grade", "blocking", "coverage", "beat",
+          "pacing")
 
 
-def test_the_data_set_is_big_enough_and_balanced() -> None:
-    items = load_issues()
-    assert len(items) >= 300
-    per_label = Counter((i.stage, i.category) for i in items)
-    assert set(per_label) == set(LABELS)
-    assert min(per_label.values()) >= 40, per_label
-    assert per_label[(8, "visual_continuity")] >= 50
-    with_codes = sum(1 for i in items if re.search(r"\b\d{1,2}[a-lA-L]\b", i.description))
-    assert 0.2 * len(items) <= with_codes <= 0.8 * len(items)  # with and without shot codes
+def test_the_data_set_is_big_varied_and_balanced() -> None:
+    notes = load_notes("train") + load_notes("calibration") + load_notes("test") + load_notes("holdout")
+    assert len(notes) >= 1500
+    per_label = Counter((n.stage, n.category) for n in notes)
+    assert set(per_label) == set(LABELS) | {(None, None)}
+    assert min(per_label.values()) >= 100, per_label
+    assert len({n.persona for n in notes}) >= 12  # written in batches by reviewer persona
+    text = " ".join(n.description.lower() for n in notes)
+    for word in JARGON:
+        assert text.count(word) >= 5, word
+    assert sum(1 for n in notes if '"' in n.description) >= 100  # notes that quote a line
+    lengths = [len(n.description.split()) for n in notes]
+    assert sum(x <= 3 for x in lengths) >= 100 and sum(x >= 30 for x in lengths) >= 50
+    with_codes = sum(1 for n in notes if re.search(r"\b\d{1,2}[a-hA-H]\b", n.description))
+    assert 0.2 * len(notes) <= with_codes <= 0.8 * len(notes)
 
 
 def test_labels_are_consistent_with_the_routing_table() -> None:
-    for item in load_issues():
-        category = IssueCategory(item.category)
-        assert item.stage == 8 or CATEGORY_ROUTES[category] == item.stage, item.id
-        assert item.fields, item.id
-        assert item.picked is None or IssueCategory(item.picked)
-        assert item.description.strip() == item.description and len(item.description) <= 2000
+    for note in load_notes() + load_notes("holdout"):
+        if note.stage is None:
+            assert note.category is None and note.shots == (), note.id
+            continue
+        category = IssueCategory(note.category)
+        assert note.stage == 8 or CATEGORY_ROUTES[category] == note.stage, note.id
+        assert note.fields, note.id
+        assert note.picked is None or IssueCategory(note.picked)
+        assert note.description.strip() == note.description and len(note.description) <= 2000
 
 
-def test_the_split_is_fixed_disjoint_and_stored_in_the_file() -> None:
-    rows = [json.loads(line) for line in DATASET_PATH.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert all(r["split"] in ("train", "test") for r in rows)
-    assert all(r["split"] == split_for(r["id"]) for r in rows)  # the stored split follows the hash rule
-    train, test = load_issues("train"), load_issues("test")
-    assert {i.id for i in train}.isdisjoint({i.id for i in test})
-    assert {i.description.lower() for i in train}.isdisjoint({i.description.lower() for i in test})
-    assert len(train) + len(test) == len(rows) == len({r["id"] for r in rows})
-    assert 0.15 <= len(test) / len(rows) <= 0.35
-    assert set(Counter((i.stage, i.category) for i in test)) == set(LABELS)
+def test_every_note_with_a_scene_carries_its_context() -> None:
+    for note in load_notes("test") + load_notes("train")[:400]:
+        if note.scene is None:
+            continue
+        request = request_for(note)
+        assert request.shot is not None and request.shot.code == note.shot
+        assert request.shot.duration > 0 and request.shot.camera and request.scene_elements
+        assert request.shot_time is not None and 0 <= request.shot_time <= request.shot.duration
+        assert note.shot not in {n.code for n in request.neighbours}
+        assert request.neighbours and any(s.visual_states for s in (request.shot, *request.neighbours))
+
+
+def test_the_splits_are_fixed_disjoint_and_the_test_scenes_are_its_own() -> None:
+    train, calibration, test = load_notes("train"), load_notes("calibration"), load_notes("test")
+    ids = [n.id for n in train + calibration + test]
+    assert len(ids) == len(set(ids))
+    train_text = {n.description.lower() for n in train + calibration}
+    assert train_text.isdisjoint({n.description.lower() for n in test})
+    assert all(corpus.calibration_slice(n.id, n.scene) == (n.split == "calibration") for n in train + calibration)
+    assert {n.scene for n in train}.isdisjoint({n.scene for n in calibration} - {None})  # whole scenes held back
+    scenes = corpus.load_scenes()
+    test_scenes = {n.scene for n in test}
+    train_scenes = {n.scene for n in train + calibration} - {None}
+    assert test_scenes.isdisjoint(train_scenes)
+    names = lambda keys: {e["name"].lower() for k in keys for e in scenes[k]["elements"]}  # noqa: E731
+    assert names(test_scenes).isdisjoint(names(train_scenes))  # other characters, props, places
+    assert 250 <= len(test) and 200 <= len(calibration)
+    assert set(Counter(n.label for n in test)) == set(range(len(LABELS) + 1))
+
+
+def test_the_jsonl_files_are_in_step_with_their_sources() -> None:
+    for split in corpus.SOURCES:
+        assert corpus.output_path(split).read_text(encoding="utf-8") == corpus.render(corpus.build(split)), split
 
 
 def test_some_picks_disagree_with_the_label() -> None:
-    # Real users mis-file notes; the data set keeps a few such picks to measure the prior.
-    items = load_issues()
-    wrong = [i for i in items if i.picked and i.picked != i.category]
-    assert 5 <= len(wrong) <= 0.2 * len(items)
+    # Real users mis-file notes; the data keeps such picks to measure the prior honestly.
+    notes = load_notes("train") + load_notes("test")
+    wrong = [n for n in notes if n.picked and n.category and n.picked != n.category]
+    assert 0.05 * len(notes) <= len(wrong) <= 0.25 * len(notes)

@@ -1,4 +1,4 @@
-"""The local attributor: stage 8 vs 10, shots, fields, the picked-category prior, reasons, confidence."""
+"""The local attributor: stages from reviewers' words, the scene as input, abstention, picks, reasons."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ import re
 import numpy as np
 import pytest
 
-from rushes.providers.attribution.base import AttributionRequest, ShotContext
-from rushes.providers.attribution.dataset import load_issues
-from rushes.providers.attribution.features import find_elements, find_shot_codes
-from rushes.providers.attribution.local import LocalAttributor, default_model, train
+from rushes.providers.attribution.base import AttributionRequest, ElementLook, ShotContext
+from rushes.providers.attribution.dataset import load_notes, request_for
+from rushes.providers.attribution.features import find_elements, find_shot_codes, read_note
+from rushes.providers.attribution.local import LocalAttributor
 
 ELEMENTS = ("Mara", "Theo", "Jack", "The Anchor", "red scarf", "jukebox", "rooftop")
-PINNED = ShotContext(code="3B", action="Mara wipes the bar", characters=("Mara",), setting="The Anchor, night")
-NEIGHBOURS = (ShotContext(code="3A"), ShotContext(code="3C"))
+MARA = ElementLook("character", "Mara", "barmaid, thirties, red scarf, rolled-up sleeves, dark curls")
+PINNED = ShotContext(code="3B", action="Mara wipes the bar", characters=("Mara",), setting="The Anchor, night",
+                     dialogue="Mara: Last one, Theo. I mean it.\nTheo: You said that on Tuesday.",
+                     camera="medium, slow push in", duration=6.0, visual_states=(MARA,))
+NEIGHBOURS = (ShotContext(code="3A", duration=5.0), ShotContext(code="3C", duration=7.0))
 
 
 @pytest.fixture(scope="module")
@@ -22,13 +25,15 @@ def attributor() -> LocalAttributor:
     return LocalAttributor()
 
 
-def ask(attributor: LocalAttributor, text: str, category: str | None = None, pinned: bool = True):
+def ask(attributor: LocalAttributor, text: str, category: str | None = None, pinned: bool = True,
+        shot_time: float | None = None):
     request = AttributionRequest(
         description=text,
         category=category,
         shot=PINNED if pinned else None,
         neighbours=NEIGHBOURS if pinned else (),
         scene_elements=ELEMENTS,
+        shot_time=shot_time,
     )
     return attributor.attribute(request)
 
@@ -64,13 +69,69 @@ def test_jumps_between_shots_go_to_stage_10(attributor: LocalAttributor, text: s
     assert out.fields and out.fields[0] in ("start_frame", "end_frame")
 
 
-def test_other_stages_from_typical_notes(attributor: LocalAttributor) -> None:
-    assert (ask(attributor, "cant understand a word jack says, mumbled").stage, "dialogue_audio") == (
-        9, ask(attributor, "cant understand a word jack says, mumbled").category)
+@pytest.mark.parametrize(
+    ("text", "stage", "category"),
+    [
+        ("1B drags, cut it shorter", 7, "timing"),  # the issue's examples, once confidently wrong
+        ("Tom's line is cut off at the end of 1C", 9, "dialogue_audio"),
+        ("cant understand a word jack says, mumbled", 9, "dialogue_audio"),
+        ("why does she walk out here? no motivation, doesnt make sense", 7, "narrative_structure"),
+        ("lip sync is a couple of frames late", 9, "dialogue_audio"),
+        ("needs room tone under this, it's dead silent", 9, "dialogue_audio"),
+        ("eyeline doesn't match across the cut", 10, "visual_continuity"),
+        ("pacing is sluggish, come in later", 7, "timing"),
+    ],
+)
+def test_reviewer_registers_and_jargon(attributor: LocalAttributor, text: str, stage: int, category: str) -> None:
+    out = ask(attributor, text, pinned=False)
+    assert (out.stage, out.category) == (stage, category), out.reason
+
+
+def test_timing_note_reads_duration_field(attributor: LocalAttributor) -> None:
     timing = ask(attributor, "this shot drags, trim it to 4 secs")
     assert (timing.stage, timing.category, timing.fields) == (7, "timing", ("duration",))
-    story = ask(attributor, "why does she walk out here? no motivation, doesnt make sense")
-    assert (story.stage, story.category) == (7, "narrative_structure")
+
+
+@pytest.mark.parametrize("text", ["asdf", "qwpoeiru zxmvn", "love this", "great shot!!", "👍",
+                                  "the invoice for this project is wrong", "how do I reset my password"])
+def test_it_abstains_on_notes_that_name_no_fix(attributor: LocalAttributor, text: str) -> None:
+    out = ask(attributor, text)
+    assert out.stage is None, out.reason
+    assert out.shots == () and out.fields == ()
+    assert out.reason.endswith("choose the stage yourself")
+    assert out.as_dict()["stage"] is None
+
+
+def test_abstention_reasons_say_why(attributor: LocalAttributor) -> None:
+    assert "does not read as a note" in ask(attributor, "asdf").reason
+    assert "praise" in ask(attributor, "love this").reason
+    assert "app or the project" in ask(attributor, "the invoice for this project is wrong").reason
+    vague = ask(attributor, "something is off here")
+    assert vague.stage is None and "too vague to route" in vague.reason
+
+
+def test_the_scene_is_read_quotes_looks_and_cuts() -> None:
+    base = dict(shot=PINNED, neighbours=NEIGHBOURS, scene_elements=ELEMENTS)
+    quoted = read_note(AttributionRequest('"Last one, Theo" sounds robotic', **base))
+    assert quoted.quoted_lines == ["Last one, Theo. I mean it."] and "qline" in quoted.normalised
+    assert "x:quotes_dialogue" in quoted.dense and "p:quote+audio" in quoted.dense
+    unquoted = read_note(AttributionRequest("you said that on tuesday is rushed", **base))
+    assert unquoted.quoted_lines == ["You said that on Tuesday."]  # three words in a row from the line
+    look = read_note(AttributionRequest("her curls are gone", **base))
+    assert look.look_words == ["curls"] and "x:look_words" in look.dense
+    on_cut = read_note(AttributionRequest("the glass jumps", shot_time=0.2, **base))
+    mid = read_note(AttributionRequest("the glass jumps", shot_time=3.0, **base))
+    assert "p:cut+jump" in on_cut.dense and "x:near_cut" not in mid.dense
+    bare = read_note(AttributionRequest('"Last one, Theo" sounds robotic'))
+    assert not bare.quoted_lines and "x:has_scene" not in bare.dense
+
+
+def test_a_quoted_line_and_a_defined_look_are_read_with_the_scene(attributor: LocalAttributor) -> None:
+    out = ask(attributor, '"Last one, Theo" comes out garbled')
+    assert out.stage == 9 and "quotes the shot's line" in out.reason
+    out = ask(attributor, "Mara's rolled-up sleeves are down here")
+    assert out.stage == 10, out.reason
+    assert "defined look" in out.reason
 
 
 def test_shot_codes_are_read_from_the_note() -> None:
@@ -107,13 +168,15 @@ def test_elements_are_matched_whole_word_and_longest_first() -> None:
     assert found == ["red scarf", "Mara", "jukebox"]
 
 
-def test_picked_category_is_a_strong_prior(attributor: LocalAttributor) -> None:
-    for vague in ("this is wrong", "fix this", "hmm", "not right"):
-        for category, stages in (("timing", {7}), ("dialogue_audio", {9}), ("narrative_structure", {7}),
-                                 ("visual_continuity", {8, 10})):
+def test_a_vague_note_with_a_pick_still_asks_the_user(attributor: LocalAttributor) -> None:
+    for vague in ("this is wrong", "fix this", "hmm"):
+        for category in ("timing", "dialogue_audio", "narrative_structure", "visual_continuity"):
             out = ask(attributor, vague, category=category)
-            assert out.category == category and out.stage in stages
-    # but a clear note can still outvote a wrong pick, and the reason says so
+            assert out.stage is None and out.category == category, (vague, category, out.stage)
+            assert "alone does not settle the stage" in out.reason
+
+
+def test_a_clear_note_outvotes_a_wrong_pick(attributor: LocalAttributor) -> None:
     out = ask(attributor, "why would she laugh here? makes no sense, missing the beat where she finds out",
               category="timing")
     assert out.category == "narrative_structure"
@@ -121,10 +184,10 @@ def test_picked_category_is_a_strong_prior(attributor: LocalAttributor) -> None:
 
 
 def test_pick_moves_the_confidence(attributor: LocalAttributor) -> None:
-    text = "the shot feels off after she sits down"
+    text = "the shot feels off after she sits down, a bit slow"
     without = ask(attributor, text)
-    agreeing = ask(attributor, text, category=without.category)
-    assert agreeing.confidence > without.confidence
+    agreeing = ask(attributor, text, category="timing")
+    assert agreeing.stage == 7 and agreeing.confidence > (without.confidence if without.stage == 7 else 0)
 
 
 def test_unknown_category_is_rejected(attributor: LocalAttributor) -> None:
@@ -132,32 +195,16 @@ def test_unknown_category_is_rejected(attributor: LocalAttributor) -> None:
         ask(attributor, "too long", category="lighting")
 
 
-def test_confidence_in_range_and_reason_quotes_the_note(attributor: LocalAttributor) -> None:
-    for item in load_issues("test"):
-        out = attributor.attribute(AttributionRequest(item.description, scene_elements=item.scene_elements))
-        assert 0.0 <= out.confidence <= 1.0
-        assert "\n" not in out.reason and f"stage {out.stage}" in out.reason
-        quoted = re.findall(r'"([^"]+)"', out.reason)
-        assert quoted, out.reason
-        for phrase in quoted:
-            assert phrase in item.description
-
-
-def test_confidence_tracks_correctness_on_the_test_split(attributor: LocalAttributor) -> None:
+def test_answers_on_the_test_split_quote_the_note_and_track_correctness(attributor: LocalAttributor) -> None:
     right, wrong = [], []
-    for item in load_issues("test"):
-        out = attributor.attribute(AttributionRequest(item.description, scene_elements=item.scene_elements))
-        (right if (out.stage, out.category) == (item.stage, item.category) else wrong).append(out.confidence)
-    accuracy = len(right) / (len(right) + len(wrong))
-    assert accuracy >= 0.75
-    if wrong:
-        assert np.mean(right) > np.mean(wrong)
-
-
-def test_default_model_is_trained_on_the_train_split_only() -> None:
-    model = default_model()
-    again = train(load_issues("train"))
-    assert model.vocabulary == again.vocabulary
-    assert np.allclose(model.weights, again.weights) and model.temperature == pytest.approx(again.temperature)
-    with_test = train(load_issues())
-    assert with_test.vocabulary != model.vocabulary
+    for note in load_notes("test"):
+        out = attributor.attribute(request_for(note))
+        assert 0.0 <= out.confidence <= 1.0 and "\n" not in out.reason
+        if out.stage is None:
+            continue
+        assert f"stage {out.stage}" in out.reason
+        for phrase in re.findall(r'"([^"]+)"', out.reason.split("; it quotes")[0]):
+            assert phrase in note.description, (phrase, note.description)
+        (right if out.stage == note.stage else wrong).append(out.confidence)
+    assert len(right) / (len(right) + len(wrong)) >= 0.85
+    assert np.mean(right) > np.mean(wrong) + 0.1

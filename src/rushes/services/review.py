@@ -126,11 +126,18 @@ def _locate(session, scene_id: int, take: m.Take | None, scene_time: float, shot
     raise NotFound(f"shot {shot_id} is not in take {take.number}")
 
 
-def _attribute(app, session, description: str, category: str | None, shot_id: int) -> dict:
+def _attribute(app, session, description: str, category: str | None, shot_id: int, shot_time: float) -> dict:
     from rushes.services.shot_context import attribution_request
 
-    request = attribution_request(session, app, shot_id, description, category)
+    request = attribution_request(session, app, shot_id, description, category, shot_time)
     return app.attributor.attribute(request).as_dict()
+
+
+def _overridden(stage: int, category: str, suggestion: dict | None) -> bool:
+    """The filmmaker routed elsewhere than the agent proposed; a suggestion with no stage proposed nothing."""
+    if not suggestion or suggestion.get("stage") is None:
+        return False
+    return stage != suggestion["stage"] or category != suggestion.get("category")
 
 
 def pin_issue(app, scene_id: int, body: dict) -> dict:
@@ -144,14 +151,14 @@ def pin_issue(app, scene_id: int, body: dict) -> dict:
             raise NotFound(f"unknown scene {scene_id}")
         take = _take(session, scene_id, body.get("take_id"))
         slot, shot_time = _locate(session, scene_id, take, float(body["scene_time"]), body.get("shot_id"))
-        suggestion = _attribute(app, session, description, category.value, slot.shot_id)
+        suggestion = _attribute(app, session, description, category.value, slot.shot_id, shot_time)
         stage = int(body.get("stage") or category.route)
         if stage not in (7, 8, 9, 10):
             raise Conflict("an issue routes to stage 7, 8, 9 or 10")
         issue = m.ReviewIssue(scene_id=scene_id, take_id=take.id, shot_id=slot.shot_id, clip_id=slot.clip_id,
                               scene_time=float(body["scene_time"]), shot_time=shot_time, category=category.value,
                               description=description, stage=stage, suggestion=suggestion,
-                              overridden=stage != suggestion["stage"] or category.value != suggestion["category"])
+                              overridden=_overridden(stage, category.value, suggestion))
         session.add(issue)
         session.flush()
         return issue_view(issue, slot.code)
@@ -176,8 +183,7 @@ def edit_issue(app, issue_id: int, changes: dict) -> dict:
             if changes["status"] not in ("open", "resolved"):
                 raise Conflict("status can be set to open or resolved")
             issue.status = changes["status"]
-        if issue.suggestion:
-            issue.overridden = issue.stage != issue.suggestion.get("stage") or issue.category != issue.suggestion.get("category")
+        issue.overridden = _overridden(issue.stage, issue.category, issue.suggestion)
         issue.updated_at = datetime.now(timezone.utc)
         return issue_view(issue, _codes(session, {issue.shot_id})[issue.shot_id])
 

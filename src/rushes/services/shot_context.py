@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rushes.providers.attribution.base import AttributionRequest, ShotContext
+from rushes.domain.shots import referenced_states
+from rushes.providers.attribution.base import AttributionRequest, ElementLook, ShotContext
 from rushes.services.errors import NotFound
 from rushes.services.snapshot import SceneSnapshot, load_scene
 from rushes.store import models as m
@@ -11,8 +12,10 @@ from rushes.store import models as m
 def _context(snap: SceneSnapshot, index: int) -> ShotContext:
     state = snap.state.shots[index]
     f = state.fields
+    looks = tuple(ElementLook(s.kind, s.name, s.description) for s in referenced_states(f, snap.state.visual_states))
     return ShotContext(code=f.code, action=f.action, dialogue=f.dialogue, characters=f.characters, setting=f.setting,
-                       camera=f.camera, duration=f.duration, video_prompt=snap.assessment.shots[index].video_prompt)
+                       camera=f.camera, duration=f.duration, video_prompt=snap.assessment.shots[index].video_prompt,
+                       visual_states=looks)
 
 
 def shot_contexts(session, app, shot_id: int) -> tuple[ShotContext, tuple[ShotContext, ...], tuple[str, ...]]:
@@ -28,7 +31,8 @@ def shot_contexts(session, app, shot_id: int) -> tuple[ShotContext, tuple[ShotCo
     return _context(snap, index), neighbours, elements
 
 
-def attribution_request(session, app, shot_id: int, description: str, category: str | None) -> AttributionRequest:
+def attribution_request(session, app, shot_id: int, description: str, category: str | None,
+                        shot_time: float | None = None) -> AttributionRequest:
     shot, neighbours, elements = shot_contexts(session, app, shot_id)
     return AttributionRequest(description=description, category=category, shot=shot, neighbours=neighbours,
-                              scene_elements=elements)
+                              scene_elements=elements, shot_time=shot_time)

@@ -7,6 +7,15 @@ from typing import Protocol
 
 
 @dataclass(frozen=True)
+class ElementLook:
+    """A stage-8 visual state a shot draws on: what the character, location or prop should look like."""
+
+    kind: str  # character | location | prop
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class ShotContext:
     code: str
     action: str = ""
@@ -16,6 +25,7 @@ class ShotContext:
     camera: str = ""
     duration: float = 8.0
     video_prompt: str = ""
+    visual_states: tuple[ElementLook, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -25,13 +35,14 @@ class AttributionRequest:
     shot: ShotContext | None = None
     neighbours: tuple[ShotContext, ...] = ()
     scene_elements: tuple[str, ...] = ()  # names of characters/locations/props defined in stage 8
+    shot_time: float | None = None  # seconds into the pinned shot where the note was pinned
 
 
 @dataclass(frozen=True)
 class Attribution:
-    stage: int  # 7, 8, 9 or 10
-    category: str  # IssueCategory value
-    confidence: float
+    stage: int | None  # 7, 8, 9 or 10; None when the note does not say (the user must choose)
+    category: str | None  # IssueCategory value; None with stage None unless the user picked one
+    confidence: float  # for stage None: how sure it is that it cannot tell
     reason: str
     shots: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()

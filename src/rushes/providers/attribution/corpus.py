@@ -177,8 +177,15 @@ def parse_source(path: Path, split: str, scenes: dict[str, dict]) -> list[dict]:
     return rows
 
 
-def calibration_slice(note_id: str) -> bool:
-    """A fixed fifth of the train sources is held back to fit the confidence calibration."""
+# Whole scenes are held back for calibration, so the temperature and the abstention threshold are
+# fitted on scenes the model has not read, as the test split's and real users' scenes will be.
+CALIBRATION_SCENES = ("courtroom", "wedding-tent")
+
+
+def calibration_slice(note_id: str, scene: str | None) -> bool:
+    """Is a train-source note held back to fit the confidence calibration? Fixed by scene (or id)."""
+    if scene is not None:
+        return scene in CALIBRATION_SCENES
     return _hash("calibration:" + note_id) % 5 == 0
 
 
@@ -194,7 +201,7 @@ def build(split: str) -> list[dict]:
         if legacy.exists():
             rows.extend(json.loads(line) for line in legacy.read_text(encoding="utf-8").splitlines() if line.strip())
         for row in rows:
-            row["split"] = "calibration" if calibration_slice(row["id"]) else "train"
+            row["split"] = "calibration" if calibration_slice(row["id"], row["scene"]) else "train"
     return rows
 
 

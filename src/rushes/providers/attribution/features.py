@@ -1,75 +1,47 @@
-"""Turn an issue note into sparse features that remember which words produced them."""
+"""Read a review note beside its scene: shot codes, element mentions, quoted lines, cues, context.
+
+Pure: no I/O. `read_note` gives the model its inputs (a normalised text for the n-gram features and a
+dict of cue and context features) and gives the rules for shots, fields and reasons the spans that
+produced them, so a reason can quote the note's own words.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rushes.providers.attribution.base import AttributionRequest, ElementLook, ShotContext
+from rushes.providers.attribution.lexicon import CUE_PHRASES, CUE_STEMS, PRAISE_SYMBOLS
 
 # Shot codes in this pipeline are a scene number and a letter ("3B"); letters stop at L so
 # units like "4s" or "8 sec" are not read as shots.
 SHOT_CODE_RE = re.compile(r"(?<![\w.])(\d{1,2})\s?([a-jlA-JL])(?![\w'])")
 SHOT_WORD_RE = re.compile(r"\bshot\s+(\d{1,2})\b", re.IGNORECASE)
-TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
-
-SHOT_TOKEN = "<shot>"
-ELEMENT_TOKEN = "<element>"
-
-# Cue groups: stems matched at the start of a token, and multi-word phrases matched in the
-# lowered text. The classifier learns how much each group counts; the groups make rare
-# spellings of the same idea share evidence.
-CUE_STEMS: dict[str, tuple[str, ...]] = {
-    "scenewide": ("always", "whole", "entire", "everywhere", "throughout", "every", "consist",
-                  "overall", "all"),
-    "design": ("design", "costume", "wardrobe", "outfit", "defin", "reference", "ref", "breed",
-               "era", "decor", "dressing", "redesign", "looks", "look", "age", "young", "old"),
-    "jump": ("jump", "between", "pop", "cut", "match", "mismatch", "continu", "vanish",
-             "disappear", "dissapear", "appear", "teleport", "switch", "changes", "suddenly",
-             "then", "next", "previous", "gone", "flip"),
-    "frame": ("frame", "anchor", "pose", "start", "end", "first", "last", "opens"),
-    "audio": ("line", "says", "said", "say", "lip", "sync", "mumbl", "audio", "sfx", "sound",
-              "voice", "hear", "music", "loud", "quiet", "accent", "whisper", "mouth", "noise",
-              "volume", "reverb", "speak", "pronounc", "bark", "silent"),
-    "camera": ("camera", "pan", "push", "dolly", "handheld", "orbit", "focus", "style", "prompt",
-               "render", "motion", "static", "locked", "veo", "saturat"),
-    "pace": ("long", "drag", "rush", "pacing", "pace", "hold", "linger", "short", "quick", "fast",
-             "slow", "trim", "tighten", "forever", "sec", "seconds", "pause", "timing", "abrupt",
-             "extend", "split", "merge", "rhythm", "faster", "longer", "shorter", "speed"),
-    "story": ("order", "motivat", "sense", "missing", "story", "why", "unclear", "establish",
-              "reveal", "beat", "reorder", "swap", "before", "after", "logic", "rewrite",
-              "confus", "point", "unearned", "goal", "exposition", "character", "track"),
-}
-CUE_PHRASES: dict[str, tuple[str, ...]] = {
-    "scenewide": ("whole scene", "every shot", "all shots", "all scene", "scene-wide",
-                  "in all of", "for the scene", "the entire"),
-    "jump": ("on the cut", "between shots", "in the next", "one shot", "shot to shot",
-             "across the cut", "when we cut"),
-    "audio": ("lip sync", "lipsync", "can't hear", "cant hear"),
-    "pace": ("too long", "too short", "too quick", "too fast", "too slow", "cut earlier",
-             "goes on", "a beat to"),
-    "story": ("doesn't make sense", "doesnt make sense", "makes no sense", "missing beat",
-              "wrong order", "no motivation", "out of character"),
-}
-
-
-@dataclass(frozen=True)
-class Token:
-    norm: str  # lowered word, or a placeholder for a shot code / scene element
-    start: int
-    end: int
-    placeholder: bool = False
+TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+QUOTE_RE = re.compile(r"[\"“”‘’]([^\"“”]{2,200}?)[\"“”’]|(?<!\w)'([^']{3,200}?)'(?!\w)")
+KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+STOPWORDS = frozenset(
+    "a an the and or but of to in on at by for with from is are was be been it its it's this that these those "
+    "he she they his her their him them we you i me my our your as so than then there here what who not no "
+    "do does did very just all one two up out into over under shot shots".split()
+)
+NEAR_CUT_SECONDS = 0.5
 
 
 @dataclass
-class NoteFeatures:
-    """Feature values plus, for each feature, the token positions that produced it."""
-
+class NoteReading:
     text: str
-    tokens: list[Token]
-    values: dict[str, float] = field(default_factory=dict)
-    sources: dict[str, set[int]] = field(default_factory=dict)
-    shot_codes: list[str] = field(default_factory=list)
-    elements: list[str] = field(default_factory=list)
-    cues: dict[str, list[int]] = field(default_factory=dict)
+    tokens: list[tuple[str, int, int]]
+    shot_codes: list[str]
+    elements: list[str]  # element names the note mentions, in order
+    element_kinds: dict[str, str]
+    cues: dict[str, list[tuple[int, int]]]  # group -> spans in text
+    quoted_lines: list[str] = field(default_factory=list)  # the shot's dialogue the note quotes
+    look_words: list[str] = field(default_factory=list)  # words of a defined look the note uses
+    context: dict[str, float] = field(default_factory=dict)
+    normalised: str = ""
+    dense: dict[str, float] = field(default_factory=dict)
 
 
 def find_shot_codes(text: str) -> list[tuple[str, int, int]]:
@@ -82,15 +54,18 @@ def find_shot_numbers(text: str) -> list[int]:
     return [int(m.group(1)) for m in SHOT_WORD_RE.finditer(text)]
 
 
+@lru_cache(maxsize=4096)
+def _element_pattern(name: str) -> re.Pattern[str]:
+    bare = re.sub(r"^(the|a|an)\s+", "", name.strip(), flags=re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:the\s+)?" + re.escape(bare).replace(r"\ ", r"\s+") + r"(?!\w)", re.IGNORECASE)
+
+
 def find_elements(text: str, elements: tuple[str, ...]) -> list[tuple[str, int, int]]:
     """Mentions of stage-8 element names (case-insensitive, possessive allowed), longest first."""
     found: list[tuple[str, int, int]] = []
     taken: list[tuple[int, int]] = []
     for name in sorted({e for e in elements if e.strip()}, key=len, reverse=True):
-        bare = re.sub(r"^(the|a|an)\s+", "", name.strip(), flags=re.IGNORECASE)
-        pattern = re.compile(r"(?<!\w)(?:the\s+)?" + re.escape(bare).replace(r"\ ", r"\s+") + r"(?!\w)",
-                             re.IGNORECASE)
-        for m in pattern.finditer(text):
+        for m in _element_pattern(name).finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
@@ -98,92 +73,196 @@ def find_elements(text: str, elements: tuple[str, ...]) -> list[tuple[str, int, 
     return sorted(found, key=lambda f: f[1])
 
 
-def tokenize(text: str, elements: tuple[str, ...] = ()) -> tuple[list[Token], list[str], list[str]]:
-    """Words with positions; shot codes and element mentions collapse into placeholders."""
-    spans: list[tuple[int, int, str]] = []
+def _words(text: str) -> list[str]:
+    return [t.lower().replace("’", "'") for t in TOKEN_RE.findall(text)]
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in _words(text) if len(w) > 2 and w not in STOPWORDS}
+
+
+def _dialogue_lines(shots: list[ShotContext]) -> list[str]:
+    lines = []
+    for shot in shots:
+        for raw in shot.dialogue.splitlines():
+            said = raw.partition(":")[2] if ":" in raw[:40] else raw
+            if said.strip():
+                lines.append(said.strip().strip('"'))
+    return lines
+
+
+# One alternation per cue group, compiled once: a note is read in well under a millisecond.
+_STEM_RES = {g: re.compile("(?:" + "|".join(map(re.escape, sorted(stems, key=len, reverse=True))) + ")")
+             for g, stems in CUE_STEMS.items()}
+_PHRASE_RES = {g: re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(ps, key=len, reverse=True))) + r")(?!\w)")
+               for g, ps in CUE_PHRASES.items()}
+
+
+def _cue_spans(lowered: str, tokens: list[tuple[str, int, int]]) -> dict[str, list[tuple[int, int]]]:
+    hits: dict[str, list[tuple[int, int]]] = {}
+    for norm, start, end in tokens:
+        for group, stem_re in _STEM_RES.items():
+            if stem_re.match(norm):
+                hits.setdefault(group, []).append((start, end))
+    for group, phrase_re in _PHRASE_RES.items():
+        for m in phrase_re.finditer(lowered):
+            hits.setdefault(group, []).append((m.start(), m.end()))
+    return hits
+
+
+def _quoted(text: str, lines: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
+    """Dialogue lines the note quotes: a quoted span that overlaps a line, or 3+ words in a row from it."""
+    quoted, spans = [], []
+    norm_lines = [(line, _words(line)) for line in lines]
+    for m in QUOTE_RE.finditer(text):
+        words = _words(m.group(1) or m.group(2) or "")
+        for line, lw in norm_lines:
+            if words and sum(w in lw for w in words) >= max(1, 0.6 * len(words)):
+                quoted.append(line)
+                spans.append((m.start(), m.end()))
+                break
+    note_words = _words(text)
+    for line, lw in norm_lines:
+        if line in quoted or len(lw) < 3:
+            continue
+        grams = {tuple(lw[i:i + 3]) for i in range(len(lw) - 2)}
+        if any(tuple(note_words[i:i + 3]) in grams for i in range(len(note_words) - 2)):
+            quoted.append(line)
+    return quoted, spans
+
+
+def _gibberish(tokens: list[tuple[str, int, int]], text: str) -> dict[str, float]:
+    words = [t for t, _, _ in tokens if t.isalpha()]
+    out: dict[str, float] = {}
+    if not words:
+        out["g:no_words"] = 1.0
+        return out
+    vowelless = sum(1 for w in words if len(w) > 2 and not re.search(r"[aeiouy]", w))
+    mashed = sum(1 for w in words if len(w) >= 4 and any(set(w) <= set(row) for row in KEYBOARD_ROWS))
+    repeats = sum(1 for w in words if re.search(r"(.)\1\1", w))
+    if vowelless or mashed or repeats:
+        out["g:nonword"] = (vowelless + mashed + repeats) / len(words)
+    n = len(words)
+    out["g:len_" + ("1" if n == 1 else "2-3" if n <= 3 else "4-8" if n <= 8 else "9+")] = 1.0
+    if any(s in text for s in PRAISE_SYMBOLS):
+        out["g:praise_symbol"] = 1.0
+    if not re.search(r"[A-Za-z]", text):
+        out["g:no_letters"] = 1.0
+    return out
+
+
+def _looks(request: AttributionRequest) -> list[ElementLook]:
+    shots = [s for s in (request.shot, *request.neighbours) if s is not None]
+    seen: dict[str, ElementLook] = {}
+    for shot in shots:
+        for look in shot.visual_states:
+            seen.setdefault(look.name, look)
+    return list(seen.values())
+
+
+def _context(reading: NoteReading, request: AttributionRequest, looks: list[ElementLook]) -> dict[str, float]:
+    shot = request.shot
+    ctx: dict[str, float] = {}
+    if shot is None:
+        return ctx
+    ctx["x:has_scene"] = 1.0
+    note = _content(reading.text)
+    if reading.quoted_lines:
+        ctx["x:quotes_dialogue"] = 1.0
+    elif QUOTE_RE.search(reading.text):
+        ctx["x:quotes_other"] = 1.0
+    dialogue_words = set().union(*(_content(line) for line in _dialogue_lines([shot, *request.neighbours])) or [set()])
+    if note and len(note & dialogue_words) >= 2:
+        ctx["x:dialogue_words"] = 1.0
+    if reading.look_words:
+        ctx["x:look_words"] = 1.0
+    camera = _content(shot.camera) - {"close", "wide", "medium"}
+    if note & camera:
+        ctx["x:camera_words"] = 1.0
+    if len(note & _content(shot.action)) >= 2:
+        ctx["x:action_words"] = 1.0
+    if request.shot_time is not None:
+        if request.shot_time <= NEAR_CUT_SECONDS or request.shot_time >= shot.duration - NEAR_CUT_SECONDS:
+            ctx["x:near_cut"] = 1.0
+    neighbours = {n.code.upper() for n in request.neighbours}
+    if neighbours & set(reading.shot_codes):
+        ctx["x:names_neighbour"] = 1.0
+    for name in reading.elements:
+        ctx["x:names_" + reading.element_kinds.get(name, "element")] = 1.0
+    seconds = [float(n) for n in re.findall(r"\b(\d(?:\.\d)?)\s*(?:s|sec|secs|seconds)\b", reading.text.lower())]
+    if any(abs(s - shot.duration) < 0.6 for s in seconds):
+        ctx["x:says_duration"] = 1.0
+    return ctx
+
+
+def _normalise(text: str, replace: list[tuple[int, int, str]]) -> str:
+    out, last = [], 0
+    for start, end, token in sorted(replace):
+        if start < last:
+            continue
+        out.append(text[last:start])
+        out.append(f" {token} ")
+        last = end
+    out.append(text[last:])
+    lowered = "".join(out).lower().replace("’", "'")
+    return re.sub(r"\d+", "0", lowered)
+
+
+def read_note(request: AttributionRequest) -> NoteReading:
+    """Everything the attributor reads off one note and its scene."""
+    text = request.description
+    looks = _looks(request)
+    kinds = {look.name: look.kind for look in looks}
+    shots = [s for s in (request.shot, *request.neighbours) if s is not None]
+    for shot in shots:
+        for name in shot.characters:
+            kinds.setdefault(name, "character")
+    names = tuple(dict.fromkeys((*request.scene_elements, *kinds)))
+    mentions = find_elements(text, names)
     codes = find_shot_codes(text)
-    for _, s, e in codes:
-        spans.append((s, e, SHOT_TOKEN))
-    mentioned = []
-    for name, s, e in find_elements(text, elements):
-        if not any(s < ce and cs < e for cs, ce, _ in spans):
-            spans.append((s, e, ELEMENT_TOKEN))
-            mentioned.append(name)
-    tokens: list[Token] = [Token(tag, s, e, True) for s, e, tag in spans]
-    for m in TOKEN_RE.finditer(text):
-        if any(m.start() < e and s < m.end() for s, e, _ in spans):
-            continue
-        tokens.append(Token(m.group(0).lower(), m.start(), m.end()))
-    tokens.sort(key=lambda t: t.start)
-    return tokens, [c for c, _, _ in codes], list(dict.fromkeys(mentioned))
-
-
-def _cue_hits(text: str, tokens: list[Token]) -> dict[str, list[int]]:
-    hits: dict[str, list[int]] = {}
-    for i, tok in enumerate(tokens):
-        if tok.placeholder:
-            continue
-        for group, stems in CUE_STEMS.items():
-            if any(tok.norm.startswith(stem) for stem in stems):
-                hits.setdefault(group, []).append(i)
+    tokens = [(m.group(0).lower().replace("’", "'"), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
     lowered = text.lower()
-    for group, phrases in CUE_PHRASES.items():
-        for phrase in phrases:
-            for m in re.finditer(re.escape(phrase), lowered):
-                idx = [i for i, t in enumerate(tokens) if t.start < m.end() and m.start() < t.end]
-                hits.setdefault(group, []).extend(idx)
-    return {g: sorted(set(v)) for g, v in hits.items()}
+    reading = NoteReading(text=text, tokens=tokens, shot_codes=list(dict.fromkeys(c for c, _, _ in codes)),
+                          elements=list(dict.fromkeys(n for n, _, _ in mentions)), element_kinds=kinds,
+                          cues=_cue_spans(lowered, tokens))
+    quoted, quote_spans = _quoted(text, _dialogue_lines(shots))
+    reading.quoted_lines = quoted
+    note_words = _content(text)
+    for look in looks:
+        words = _content(look.description) - _content(look.name)
+        reading.look_words.extend(sorted(note_words & words))
+    reading.context = _context(reading, request, looks)
+    replace = [(s, e, "shotcode") for _, s, e in codes]
+    replace += [(s, e, "el" + kinds.get(n, "element")) for n, s, e in mentions]
+    replace += [(s, e, "qline") for s, e in quote_spans]
+    reading.normalised = _normalise(text, replace)
+    reading.dense = _dense(reading)
+    return reading
 
 
-def _add(feats: NoteFeatures, name: str, positions: set[int] | list[int], value: float = 1.0) -> None:
-    feats.values[name] = feats.values.get(name, 0.0) + value
-    feats.sources.setdefault(name, set()).update(positions)
-
-
-# Relative weight of each feature family after per-family normalisation.
-FAMILY_WEIGHTS = {"w": 1.0, "b": 0.6, "c": 1.0, "q": 0.8}
-
-
-def extract(text: str, elements: tuple[str, ...] = ()) -> NoteFeatures:
-    """Word, word-pair, character n-gram and cue features of one note."""
-    tokens, codes, mentioned = tokenize(text, elements)
-    feats = NoteFeatures(text=text, tokens=tokens, shot_codes=codes, elements=mentioned)
-    for i, tok in enumerate(tokens):
-        _add(feats, "w:" + tok.norm, {i})
-        if i + 1 < len(tokens):
-            _add(feats, f"b:{tok.norm}_{tokens[i + 1].norm}", {i, i + 1})
-        if not tok.placeholder:
-            padded = f"^{tok.norm}$"
-            for n in (3, 4, 5):
-                for k in range(len(padded) - n + 1):
-                    _add(feats, "c:" + padded[k : k + n], {i})
-    cues = _cue_hits(text, tokens)
-    feats.cues = cues
-    for group, idx in cues.items():
-        _add(feats, "q:" + group, idx)
-    element_idx = [i for i, t in enumerate(tokens) if t.norm == ELEMENT_TOKEN]
-    # The stage-8 signal is an element together with scene-wide or design words; the jump
-    # signal is two shot codes or a jump word. Pairs make these explicit for a linear model.
-    if element_idx and "scenewide" in cues:
-        _add(feats, "q:element+scenewide", element_idx + cues["scenewide"])
-    if element_idx and "design" in cues:
-        _add(feats, "q:element+design", element_idx + cues["design"])
-    if "scenewide" in cues and "design" in cues:
-        _add(feats, "q:scenewide+design", cues["scenewide"] + cues["design"])
-    if len(set(codes)) >= 2:
-        _add(feats, "q:two_shots", [i for i, t in enumerate(tokens) if t.norm == SHOT_TOKEN])
-    _normalise(feats)
-    return feats
-
-
-def _normalise(feats: NoteFeatures) -> None:
-    # Binary presence, then unit length per family so long notes and the many character
-    # n-grams do not drown out the few word and cue features.
-    norms: dict[str, float] = {}
-    for name in feats.values:
-        feats.values[name] = 1.0
-        fam = name[0]
-        norms[fam] = norms.get(fam, 0.0) + 1.0
-    for name in feats.values:
-        fam = name[0]
-        feats.values[name] = FAMILY_WEIGHTS[fam] / norms[fam] ** 0.5
+def _dense(reading: NoteReading) -> dict[str, float]:
+    """Cue-group presence, context flags and the pairs a linear model cannot form on its own."""
+    cues = {g for g, spans in reading.cues.items() if spans}
+    out = {f"q:{g}": 1.0 for g in cues}
+    out.update(reading.context)
+    out.update(_gibberish(reading.tokens, reading.text))
+    element = bool(reading.elements)
+    pairs = {
+        "element+scenewide": element and "scenewide" in cues,
+        "element+design": element and "design" in cues,
+        "scenewide+design": "scenewide" in cues and "design" in cues,
+        "should+scenewide": "should" in cues and "scenewide" in cues,
+        "two_shots": len(reading.shot_codes) >= 2,
+        "look+jump": bool(reading.look_words) and "jump" in cues,
+        "look+scenewide": bool(reading.look_words) and "scenewide" in cues,
+        "look+should": bool(reading.look_words) and "should" in cues,
+        "quote+audio": bool(reading.quoted_lines) and "audio" in cues,
+        "quote+story": bool(reading.quoted_lines) and "story" in cues,
+        "quote+pace": bool(reading.quoted_lines) and "pace" in cues,
+        "cut+jump": "x:near_cut" in reading.context and "jump" in cues,
+        "camera_words+camera": "x:camera_words" in reading.context and "camera" in cues,
+        "praise_only": "praise" in cues and not cues & {"jump", "audio", "pace", "story", "camera", "design"},
+        "no_cues": not cues - {"vague", "praise", "offpipe"},
+    }
+    out.update({f"p:{k}": 1.0 for k, v in pairs.items() if v})
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rushes.providers.attribution.base import AttributionRequest, ShotContext
-from rushes.providers.attribution.features import NoteFeatures, find_shot_numbers
+from rushes.providers.attribution.features import NoteReading, find_shot_numbers
 
 CODE_RE = re.compile(r"^(\d{1,2})([A-Z])$")
 END_RE = re.compile(r"\b(end(s|ing)?\s*(frame|of|pose)?|last frame|finish(es)?|by the end)\b")
@@ -29,14 +29,14 @@ def _code_key(code: str) -> tuple[int, int, str]:
     return (int(m.group(1)), ord(m.group(2)), code) if m else (0, 0, code)
 
 
-def _resolve_numbers(feats: NoteFeatures, shot: ShotContext | None) -> list[str]:
+def _resolve_numbers(feats: NoteReading, shot: ShotContext | None) -> list[str]:
     """Turn "shot 2" into "3B" using the pinned shot's scene number."""
     if shot is None or not (m := CODE_RE.match(shot.code.upper())):
         return []
     return [f"{m.group(1)}{chr(64 + n)}" for n in find_shot_numbers(feats.text) if 1 <= n <= 26]
 
 
-def shots_for(feats: NoteFeatures, request: AttributionRequest, stage: int) -> tuple[str, ...]:
+def shots_for(feats: NoteReading, request: AttributionRequest, stage: int) -> tuple[str, ...]:
     """Codes named in the note, else the pinned shot (and its neighbour for a jump on a cut)."""
     named = list(dict.fromkeys(feats.shot_codes + _resolve_numbers(feats, request.shot)))
     if named:
@@ -59,14 +59,16 @@ def shots_for(feats: NoteFeatures, request: AttributionRequest, stage: int) -> t
     return (pinned,)
 
 
-def prompt_part(feats: NoteFeatures) -> str:
+def prompt_part(feats: NoteReading) -> str:
     """'visual' when the note is about camera, style or motion in the render, else 'audio'."""
     visual = len(feats.cues.get("camera", ()))
     audio = len(feats.cues.get("audio", ()))
     return "visual" if visual > audio else "audio"
 
 
-def _element_kind(name: str, note: str, shot: ShotContext | None) -> str:
+def _element_kind(name: str, note: str, shot: ShotContext | None, known: dict[str, str]) -> str:
+    if name in known:
+        return known[name]
     lowered = name.lower()
     if shot is not None:
         if any(c.lower() == lowered for c in shot.characters):
@@ -81,7 +83,7 @@ def _element_kind(name: str, note: str, shot: ShotContext | None) -> str:
 
 
 def fields_for(
-    feats: NoteFeatures, request: AttributionRequest, stage: int, category: str
+    feats: NoteReading, request: AttributionRequest, stage: int, category: str
 ) -> tuple[str, ...]:
     """The fields at `stage` that most likely need the edit."""
     note = feats.text.lower()
@@ -99,7 +101,7 @@ def fields_for(
             return ("order",)
         return ("dialogue",) if DIALOGUE_RE.search(note) else ("action",)
     if feats.elements:
-        return tuple(f"{_element_kind(n, note, request.shot)}:{n}" for n in feats.elements[:2])
+        return tuple(f"{_element_kind(n, note, request.shot, feats.element_kinds)}:{n}" for n in feats.elements[:2])
     if LOCATION_WORDS.search(note):
         return ("location",)
     return ("character",) if CHARACTER_WORDS.search(note) else ("prop",)

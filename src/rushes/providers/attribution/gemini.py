@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from rushes.domain.issues import CATEGORY_LABELS, CATEGORY_ROUTES, IssueCategory
 from rushes.providers.attribution.base import Attribution, AttributionRequest, Attributor, ShotContext, fallback_answer
+from rushes.providers.attribution.features import NEAR_CUT_SECONDS
 from rushes.providers.vertex import VERTEX_ERRORS, map_api_error
 
 CATEGORY_VALUES = [c.value for c in IssueCategory]
@@ -18,9 +19,9 @@ CATEGORY_VALUES = [c.value for c in IssueCategory]
 RESPONSE_SCHEMA = types.Schema(
     type=types.Type.OBJECT,
     properties={
-        # Vertex only allows enums on strings, so the stage travels as "7".."10".
-        "stage": types.Schema(type=types.Type.STRING, enum=["7", "8", "9", "10"]),
-        "category": types.Schema(type=types.Type.STRING, enum=CATEGORY_VALUES),
+        # Vertex only allows enums on strings, so the stage travels as "7".."10", or "none".
+        "stage": types.Schema(type=types.Type.STRING, enum=["7", "8", "9", "10", "none"]),
+        "category": types.Schema(type=types.Type.STRING, enum=CATEGORY_VALUES, nullable=True),
         "shots": types.Schema(type=types.Type.ARRAY, items=types.Schema(type=types.Type.STRING)),
         "fields": types.Schema(type=types.Type.ARRAY, items=types.Schema(type=types.Type.STRING)),
         "confidence": types.Schema(type=types.Type.NUMBER, minimum=0, maximum=1),
@@ -44,14 +45,20 @@ frames per shot (stage 10: start frame and optional end frame). Say which stage 
 - 7 narrative_structure: order, motivation, missing beat, story logic, rewriting a line.
 Fields: 10 start_frame/end_frame; 9 video_prompt.audio/video_prompt.visual; 7 duration/action/
 dialogue/order; 8 character:<name>/location:<name>/prop:<name>. The reason is one line that quotes
-the note's own words. The picked category is a strong hint but the note's words win."""
+the note's own words. The picked category is a strong hint but the note's words win.
+Read the note with the scene: a note quoting the pinned shot's dialogue is about that line (its
+delivery: 9; its wording or place in the story: 7); a note naming a defined look is stage 10 when
+one shot departs from it and stage 8 when the look itself is wrong; a note pinned on a cut is often
+about the cut. Answer stage "none" (category null, no shots or fields) when the note names nothing
+to fix in these stages: gibberish, praise, questions about the app or billing, or a note too vague
+to route ("something is off"); the reason then says why, and the filmmaker chooses."""
 
 
 class GeminiAnswer(BaseModel):
     """The model's JSON answer, checked before anyone acts on it."""
 
-    stage: Literal[7, 8, 9, 10]
-    category: Literal["visual_continuity", "timing", "dialogue_audio", "narrative_structure"]
+    stage: Literal[7, 8, 9, 10] | None
+    category: Literal["visual_continuity", "timing", "dialogue_audio", "narrative_structure"] | None = None
     shots: list[str] = Field(default_factory=list, max_length=8)
     fields: list[str] = Field(default_factory=list, max_length=8)
     confidence: float = Field(ge=0.0, le=1.0)
@@ -60,6 +67,8 @@ class GeminiAnswer(BaseModel):
     @field_validator("stage", mode="before")
     @classmethod
     def _stage_from_text(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() in ("none", "null", ""):
+            return None
         return int(value) if isinstance(value, str) and value.strip().isdigit() else value
 
     @field_validator("reason")
@@ -69,6 +78,10 @@ class GeminiAnswer(BaseModel):
 
     @model_validator(mode="after")
     def _category_routes_to_stage(self) -> GeminiAnswer:
+        if self.stage is None:
+            return self
+        if self.category is None:
+            raise ValueError(f"stage {self.stage} needs a category")
         if self.stage != 8 and CATEGORY_ROUTES[IssueCategory(self.category)] != self.stage:
             raise ValueError(f"category {self.category} does not route to stage {self.stage}")
         return self
@@ -107,13 +120,14 @@ class GeminiAttributor:
             answer = GeminiAnswer.model_validate(json.loads(response.text or ""))
         except (json.JSONDecodeError, ValidationError, ValueError) as exc:
             return self._fall_back(request, f"invalid answer: {_first_error(exc)}")
+        unsure = answer.stage is None
         return Attribution(
             stage=answer.stage,
-            category=answer.category,
+            category=request.category if unsure else answer.category,
             confidence=answer.confidence,
             reason=answer.reason,
-            shots=tuple(answer.shots),
-            fields=tuple(answer.fields),
+            shots=() if unsure else tuple(answer.shots),
+            fields=() if unsure else tuple(answer.fields),
             source="gemini",
             extra={"model": self.model},
         )
@@ -154,6 +168,7 @@ def _first_error(exc: Exception) -> str:
 
 def _shot_lines(shot: ShotContext) -> list[str]:
     lines = [f"code {shot.code}, duration {shot.duration:g} s"]
+    looks = "; ".join(f"{v.kind} {v.name}: {v.description}" for v in shot.visual_states)
     for label, value in (
         ("action", shot.action),
         ("dialogue", shot.dialogue),
@@ -161,6 +176,7 @@ def _shot_lines(shot: ShotContext) -> list[str]:
         ("setting", shot.setting),
         ("camera", shot.camera),
         ("video prompt", shot.video_prompt),
+        ("defined looks (stage 8)", looks),
     ):
         if value:
             lines.append(f"{label}: {value}")
@@ -175,8 +191,11 @@ def render_prompt(request: AttributionRequest) -> str:
         parts.append(f"Category the filmmaker picked: {request.category} ({label})")
     if request.shot is not None:
         parts.append("Pinned shot:\n  " + "\n  ".join(_shot_lines(request.shot)))
-    if request.neighbours:
-        parts.append("Neighbouring shots: " + ", ".join(n.code for n in request.neighbours))
+        if request.shot_time is not None:
+            on_cut = min(request.shot_time, request.shot.duration - request.shot_time) <= NEAR_CUT_SECONDS
+            parts.append(f"Pinned at {request.shot_time:.1f} s into the shot" + (" (on a cut)" if on_cut else ""))
+    for neighbour in request.neighbours:
+        parts.append("Neighbouring shot:\n  " + "\n  ".join(_shot_lines(neighbour)))
     if request.scene_elements:
         parts.append("Defined scene elements (stage 8): " + ", ".join(request.scene_elements))
     return "\n".join(parts)

@@ -1,23 +1,18 @@
-"""The local attributor: a trained note classifier plus readable cues, no network."""
+"""The local attributor: the calibrated note classifier, readable reasons, and abstention. No network."""
 
 from __future__ import annotations
 
-import math
-import threading
+import re
+from functools import lru_cache
 
 import numpy as np
 
 from rushes.domain.issues import CATEGORY_LABELS, IssueCategory
 from rushes.providers.attribution import fields as field_rules
 from rushes.providers.attribution.base import Attribution, AttributionRequest
-from rushes.providers.attribution.dataset import LABELS, LabelledIssue, load_issues
-from rushes.providers.attribution.features import SHOT_TOKEN, NoteFeatures, extract
-from rushes.providers.attribution.model import NoteClassifier, fit, fit_temperature, softmax
-
-# How often a filmmaker's picked category is the right one. By design, not fitted: it keeps
-# a pick strong (odds x27 for the matching labels) while a clear note can still outvote it.
-PICK_RELIABILITY = 0.9
-CV_FOLDS = 4
+from rushes.providers.attribution.dataset import ABSTAIN, LABELS
+from rushes.providers.attribution.features import NoteReading, read_note
+from rushes.providers.attribution.model import AttributionModel, default_model
 
 WHAT_IT_MEANS = {
     0: "a continuity break between anchor frames (stage 10 Frames)",
@@ -26,111 +21,83 @@ WHAT_IT_MEANS = {
     3: "shot timing and pacing in the shot list (stage 7 Shot List)",
     4: "the story beats, action or shot order in the shot list (stage 7 Shot List)",
 }
-
-
-def train(items: list[LabelledIssue]) -> NoteClassifier:
-    """Fit the classifier on `items`, with a temperature from cross-validated held-out logits."""
-    docs = [extract(i.description, i.scene_elements) for i in items]
-    labels = [i.label for i in items]
-    held_logits, held_labels = [], []
-    for fold in range(CV_FOLDS):
-        inside = [k for k in range(len(items)) if k % CV_FOLDS != fold]
-        model = fit([docs[k] for k in inside], [labels[k] for k in inside], len(LABELS))
-        for k in range(fold, len(items), CV_FOLDS):
-            held_logits.append(model.logits(docs[k]))
-            held_labels.append(labels[k])
-    model = fit(docs, labels, len(LABELS))
-    model.temperature = fit_temperature(np.asarray(held_logits), held_labels)
-    return model
-
-
-_model: NoteClassifier | None = None
-_lock = threading.Lock()
-
-
-def default_model() -> NoteClassifier:
-    """The classifier trained on the data set's train split, built once per process."""
-    global _model
-    with _lock:
-        if _model is None:
-            _model = train(load_issues("train"))
-        return _model
-
-
-def pick_prior(category: str | None) -> np.ndarray:
-    """Log-prior over labels from the category the user picked (zeros when none)."""
-    prior = np.zeros(len(LABELS))
-    if not category:
-        return prior
-    boost = math.log(PICK_RELIABILITY / ((1 - PICK_RELIABILITY) / (len(IssueCategory) - 1)))
-    for k, (_, cat) in enumerate(LABELS):
-        if cat == category:
-            prior[k] = boost
-    return prior
+SHORT = {0: "Frames (10)", 1: "Visual Definition (8)", 2: "Prompts (9)", 3: "Shot List timing (7)",
+         4: "Shot List story (7)"}
 
 
 class LocalAttributor:
-    """Classifies the note, then reads shots, fields and a quoted reason off the same words."""
+    """Classifies the note in its scene, then reads shots, fields and a quoted reason off the same words."""
 
     name = "local"
 
-    def __init__(self, model: NoteClassifier | None = None) -> None:
+    def __init__(self, model: AttributionModel | None = None) -> None:
         self._model = model
 
     @property
-    def model(self) -> NoteClassifier:
+    def model(self) -> AttributionModel:
         if self._model is None:
             self._model = default_model()
         return self._model
 
     def warm_up(self) -> None:
-        """Train now rather than on the first note (web start-up)."""
+        """Load or train now rather than on the first note (web start-up)."""
         _ = self.model
 
     def attribute(self, request: AttributionRequest) -> Attribution:
         category = _valid_category(request.category)
-        feats = extract(request.description, request.scene_elements)
-        text_probs = softmax(self.model.logits(feats))
-        probs = softmax(np.log(text_probs + 1e-12) + pick_prior(category))
+        reading = read_note(request)
+        row = self.model.vector(reading)
+        probs = self.model.probabilities(reading, category, row)
         label = int(np.argmax(probs))
+        staged = np.delete(probs, ABSTAIN)
+        best = int(np.argmax(staged))
+        extra = {"probabilities": {f"{s}:{c}": round(float(p), 3) for (s, c), p in zip(LABELS, probs)},
+                 "no_stage": round(float(probs[ABSTAIN]), 3), "threshold": self.model.threshold}
+        if label == ABSTAIN or probs[label] < self.model.threshold:
+            return Attribution(stage=None, category=category, confidence=float(1.0 - staged[best]),
+                               reason=_abstain_reason(reading, staged, label == ABSTAIN, category), shots=(),
+                               fields=(), source="local", extra=extra)
         stage, label_category = LABELS[label]
         if stage == 8 and category is not None and category != label_category:
             label_category = category  # keep the user's wording when stage 8 is the answer
-        quoted = self._quotes(feats, label)
-        reason = _reason(label, quoted, feats, request, category, label_category)
         return Attribution(
             stage=stage,
             category=label_category,
             confidence=float(min(1.0, max(0.0, probs[label]))),
-            reason=reason,
-            shots=field_rules.shots_for(feats, request, stage),
-            fields=field_rules.fields_for(feats, request, stage, label_category),
+            reason=_reason(label, self._quotes(reading, row, label), reading, category, label_category),
+            shots=field_rules.shots_for(reading, request, stage),
+            fields=field_rules.fields_for(reading, request, stage, label_category),
             source="local",
-            extra={"probabilities": {f"{s}:{c}": round(float(p), 3) for (s, c), p in zip(LABELS, probs)}},
+            extra=extra,
         )
 
-    def _quotes(self, feats: NoteFeatures, label: int, limit: int = 2) -> list[str]:
-        """The note's own words that pushed hardest towards `label`, as phrases."""
-        per_token = np.zeros(len(feats.tokens))
-        for name, value in self.model.contributions(feats, label).items():
-            positions = feats.sources.get(name, ())
-            for i in positions:
-                per_token[i] += value / len(positions)
-        order = [i for i in np.argsort(-per_token) if per_token[i] > 0]
-        order = [i for i in order if feats.tokens[i].norm != SHOT_TOKEN] or order
-        chosen = sorted(order[: limit + 1])
-        phrases: list[tuple[float, int, int]] = []
-        for i in chosen:
-            if phrases and phrases[-1][2] == i - 1:
-                score, start, _ = phrases[-1]
-                phrases[-1] = (score + per_token[i], start, i)
+    def _quotes(self, reading: NoteReading, row, label: int, limit: int = 2) -> list[str]:
+        """The note's own words that pushed hardest towards `label`, as they were written."""
+        scores: dict[tuple[int, int], float] = {}
+        lowered = reading.text.lower().replace("’", "'")
+        pushes = [c for c in self.model.contributions(row, label) if c[2] > 0 and c[0] in "qw"]
+        for block, name, push in sorted(pushes, key=lambda c: -c[2])[:12]:
+            if block == "q" and name.startswith("q:"):
+                spans = reading.cues.get(name[2:], [])
+            elif block == "w" and not re.search(r"shotcode|^el|qline|\b0\b", name):
+                spans = [m.span() for m in _ngram_pattern(name).finditer(lowered)]
             else:
-                phrases.append((per_token[i], i, i))
-        phrases.sort(key=lambda p: -p[0])
-        out = []
-        for _, a, b in sorted(phrases[:limit], key=lambda p: p[1]):
-            out.append(feats.text[feats.tokens[a].start : feats.tokens[b].end])
-        return out
+                continue
+            for span in spans:
+                scores[span] = scores.get(span, 0.0) + push / max(1, len(spans))
+        picked: list[tuple[int, int]] = []
+        for span, _ in sorted(scores.items(), key=lambda kv: -kv[1]):
+            if any(span[0] < e and s < span[1] for s, e in picked):
+                continue
+            picked.append(span)
+            if len(picked) == limit:
+                break
+        return [reading.text[s:e] for s, e in sorted(picked)]
+
+
+@lru_cache(maxsize=8192)
+def _ngram_pattern(ngram: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + r"\W+".join(re.escape(w) for w in ngram.split()) + r"(?!\w)")
 
 
 def _valid_category(category: str | None) -> str | None:
@@ -139,25 +106,46 @@ def _valid_category(category: str | None) -> str | None:
     return IssueCategory(category).value  # ValueError for an unknown category
 
 
-def _reason(
-    label: int,
-    quoted: list[str],
-    feats: NoteFeatures,
-    request: AttributionRequest,
-    picked: str | None,
-    category: str,
-) -> str:
+def _context_clause(label: int, reading: NoteReading) -> str:
+    if reading.quoted_lines and label in (2, 3, 4):
+        line = reading.quoted_lines[0]
+        return f'; it quotes the shot\'s line "{line[:60]}"'
+    if reading.look_words and label in (0, 1):
+        return f"; it names the defined look ({', '.join(reading.look_words[:2])})"
+    if "x:near_cut" in reading.context and label == 0:
+        return "; pinned on the cut"
+    return ""
+
+
+def _reason(label: int, quoted: list[str], reading: NoteReading, picked: str | None, category: str) -> str:
     what = WHAT_IT_MEANS[label]
     if label == 1:
-        what = what.format(element=feats.elements[0] if feats.elements else "an element")
+        what = what.format(element=reading.elements[0] if reading.elements else "an element")
     elif label == 2:
-        what = what.format(part=field_rules.prompt_part(feats))
+        what = what.format(part=field_rules.prompt_part(reading))
     if quoted:
         words = " and ".join(f'"{q}"' for q in quoted)
-        verb = "points" if len(quoted) == 1 else "point"
-        reason = f"{words} {verb} to {what}"
+        reason = f"{words} {'points' if len(quoted) == 1 else 'point'} to {what}"
     else:
         reason = f"no telling words; closest match is {what}"
+    reason += _context_clause(label, reading)
     if picked is not None and picked != category:
         reason += f"; overrides the picked {CATEGORY_LABELS[IssueCategory(picked)]}"
     return " ".join(reason.split())
+
+
+def _abstain_reason(reading: NoteReading, staged: np.ndarray, says_none: bool, picked: str | None) -> str:
+    dense, cues = reading.dense, reading.cues
+    if "g:no_words" in dense or "g:no_letters" in dense or dense.get("g:nonword", 0) >= 0.5:
+        why = "this does not read as a note (no words it recognises)"
+    elif says_none and cues.get("offpipe") and not cues.get("audio") and not cues.get("pace"):
+        why = "this reads as a question about the app or the project, not about the scene's shots"
+    elif says_none and (cues.get("praise") or "g:praise_symbol" in dense) and "p:praise_only" in dense:
+        why = "this reads as praise: nothing to fix"
+    else:
+        top = np.argsort(-staged)[:2]
+        why = (f"too vague to route: it could be {SHORT[int(top[0])]} ({staged[top[0]]:.0%}) "
+               f"or {SHORT[int(top[1])]} ({staged[top[1]]:.0%})")
+    if picked is not None:
+        why += f"; the picked {CATEGORY_LABELS[IssueCategory(picked)]} alone does not settle the stage"
+    return why + "; choose the stage yourself"

@@ -1,49 +1,108 @@
-"""A small multinomial logistic regression over note features, trained with numpy."""
+"""The note classifier: scikit-learn n-gram and cue features into a logistic regression, calibrated.
+
+Trained on the train split only; a temperature and an abstention threshold are fitted on the
+calibration split (never the test split). Built deterministically on first use and cached on disk
+under a key made of the data, the feature code and the scikit-learn version, so nothing is
+downloaded and a changed data set or feature always retrains.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
+import os
+import pickle
+import tempfile
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
+import sklearn
+from scipy.optimize import minimize_scalar
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
+from sklearn.pipeline import Pipeline
 
-from rushes.providers.attribution.features import NoteFeatures
+from rushes.providers.attribution import corpus, features, lexicon
+from rushes.providers.attribution.dataset import ABSTAIN, LABELS, LabelledNote, load_notes, request_for
+from rushes.providers.attribution.features import NoteReading, read_note
 
-# Character n-grams seen in a single training note are mostly noise; words and cues are kept.
-MIN_DF = {"c": 2, "b": 2, "w": 1, "q": 1}
+N_CLASSES = len(LABELS) + 1
+# A picked category is right most of the time; this is the odds boost it gives the labels it names.
+PICK_RELIABILITY = 0.85
+# The most staged notes the threshold may send back to the user, on the calibration split.
+MAX_FALSE_ABSTENTION = 0.08
 
 
-@dataclass
-class NoteClassifier:
-    vocabulary: dict[str, int]
-    weights: np.ndarray  # (n_labels, n_features)
-    bias: np.ndarray  # (n_labels,)
-    temperature: float = 1.0
+class NoteVectoriser(BaseEstimator, TransformerMixin):
+    """Word 1-2-grams, character 2-5-grams (typos) and cue/context features, each block weighted."""
 
-    def vector(self, feats: NoteFeatures) -> tuple[np.ndarray, np.ndarray]:
-        """Column indices and values of the features this model knows."""
-        idx, val = [], []
-        for name, value in feats.values.items():
-            j = self.vocabulary.get(name)
-            if j is not None:
-                idx.append(j)
-                val.append(value)
-        return np.asarray(idx, dtype=np.int64), np.asarray(val, dtype=np.float64)
+    def __init__(self, word_weight: float = 1.0, char_weight: float = 0.8, cue_weight: float = 0.5) -> None:
+        self.word_weight = word_weight
+        self.char_weight = char_weight
+        self.cue_weight = cue_weight
 
-    def logits(self, feats: NoteFeatures) -> np.ndarray:
-        idx, val = self.vector(feats)
-        raw = self.weights[:, idx] @ val + self.bias
-        return raw / self.temperature
+    def fit(self, readings: list[NoteReading], y=None) -> NoteVectoriser:
+        texts = [r.normalised for r in readings]
+        self.words_ = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b",
+                                      min_df=1).fit(texts)
+        self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2).fit(texts)
+        self.cues_ = DictVectorizer().fit([r.dense for r in readings])
+        return self
 
-    def contributions(self, feats: NoteFeatures, label: int) -> dict[str, float]:
-        """How much each present feature pushed `label` above the average label."""
-        out: dict[str, float] = {}
-        centred = self.weights[label] - self.weights.mean(axis=0)
-        for name, value in feats.values.items():
-            j = self.vocabulary.get(name)
-            if j is not None:
-                out[name] = float(centred[j] * value)
-        return out
+    def transform(self, readings: list[NoteReading]) -> sp.csr_matrix:
+        texts = [r.normalised for r in readings]
+        return sp.hstack([
+            self.word_weight * self.words_.transform(texts),
+            self.char_weight * self.chars_.transform(texts),
+            self.cue_weight * self.cues_.transform([r.dense for r in readings]),
+        ]).tocsr()
+
+    def row(self, reading: NoteReading) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and values of one note, the same numbers as transform() gives.
+
+        scikit-learn's per-call input checks cost ~10 ms for a single note; the review page asks
+        on every pause in typing, so one note goes through the fitted vocabularies directly.
+        """
+        if getattr(self, "fast_", None) is None:
+            offset, parts = 0, []
+            for weight, vec in ((self.word_weight, self.words_), (self.char_weight, self.chars_)):
+                parts.append((weight, vec.build_analyzer(), vec.vocabulary_, vec.idf_, offset))
+                offset += len(vec.vocabulary_)
+            self.fast_ = (parts, offset, self.cues_.vocabulary_)
+        parts, cue_offset, cue_vocabulary = self.fast_
+        idx: list[np.ndarray] = []
+        val: list[np.ndarray] = []
+        for weight, analyse, vocabulary, idf, offset in parts:
+            counts = Counter(j for j in map(vocabulary.get, analyse(reading.normalised)) if j is not None)
+            if counts:
+                cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+                tfidf = (1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * idf[cols]
+                idx.append(cols + offset)
+                val.append(tfidf * (weight / np.linalg.norm(tfidf)))
+        cues = [(cue_vocabulary[k], v) for k, v in reading.dense.items() if k in cue_vocabulary]
+        if cues:
+            idx.append(np.array([cue_offset + j for j, _ in cues], dtype=np.int64))
+            val.append(np.array([self.cue_weight * v for _, v in cues], dtype=float))
+        if not idx:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.concatenate(idx), np.concatenate(val)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "fast_"}
+
+    def blocks(self) -> list[tuple[str, list[str]]]:
+        return [("w", list(self.words_.get_feature_names_out())), ("c", list(self.chars_.get_feature_names_out())),
+                ("q", list(self.cues_.get_feature_names_out()))]
+
+
+def make_pipeline() -> Pipeline:
+    return Pipeline([("features", NoteVectoriser()), ("classifier", LogisticRegression(C=8.0, max_iter=5000))])
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -52,68 +111,149 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def build_vocabulary(docs: list[NoteFeatures]) -> dict[str, int]:
-    df: Counter[str] = Counter()
-    for d in docs:
-        df.update(d.values.keys())
-    names = sorted(n for n, c in df.items() if c >= MIN_DF[n[0]])
-    return {n: i for i, n in enumerate(names)}
+def pick_prior(category: str | None) -> np.ndarray:
+    """Log-prior over classes from the category the user picked (zeros when none; never on 'no stage')."""
+    prior = np.zeros(N_CLASSES)
+    if category:
+        boost = np.log(PICK_RELIABILITY / ((1 - PICK_RELIABILITY) / 3))
+        for k, (_, cat) in enumerate(LABELS):
+            if cat == category:
+                prior[k] = boost
+    return prior
 
 
-def design_matrix(docs: list[NoteFeatures], vocabulary: dict[str, int]) -> np.ndarray:
-    x = np.zeros((len(docs), len(vocabulary)))
-    for r, d in enumerate(docs):
-        for name, value in d.values.items():
-            j = vocabulary.get(name)
-            if j is not None:
-                x[r, j] = value
-    return x
+@dataclass
+class AttributionModel:
+    pipeline: Pipeline
+    temperature: float
+    threshold: float
+    digest: str
 
+    def logits(self, readings: list[NoteReading]) -> np.ndarray:
+        return self.pipeline.decision_function(readings) / self.temperature
 
-def fit(
-    docs: list[NoteFeatures],
-    labels: list[int],
-    n_labels: int,
-    l2: float = 1e-3,
-    steps: int = 300,
-    rate: float = 0.5,
-) -> NoteClassifier:
-    """Full-batch gradient descent with Nesterov momentum on the L2-penalised log loss."""
-    vocabulary = build_vocabulary(docs)
-    x = design_matrix(docs, vocabulary)
-    y = np.zeros((len(docs), n_labels))
-    y[np.arange(len(docs)), labels] = 1.0
-    # Gradient steps from zero never leave the row space of x, so training on x's
-    # coordinates in an orthonormal basis of that space (x.T = q r) gives the same weights
-    # with a notes-by-notes matrix instead of notes-by-features: ~10x faster.
-    q, r = np.linalg.qr(x.T)
-    z = r.T
-    w = np.zeros((n_labels, z.shape[1]))
-    b = np.zeros(n_labels)
-    vw, vb = np.zeros_like(w), np.zeros_like(b)
-    n = len(docs)
-    for _ in range(steps):
-        lw, lb = w + 0.9 * vw, b + 0.9 * vb
-        p = softmax(z @ lw.T + lb)
-        g = (p - y) / n
-        gw = g.T @ z + l2 * lw
-        gb = g.sum(axis=0)
-        vw = 0.9 * vw - rate * gw
-        vb = 0.9 * vb - rate * gb
-        w += vw
-        b += vb
-    return NoteClassifier(vocabulary=vocabulary, weights=w @ q.T, bias=b)
+    def vector(self, reading: NoteReading) -> tuple[np.ndarray, np.ndarray]:
+        return self.pipeline.steps[0][1].row(reading)
+
+    def probabilities(self, reading: NoteReading, category: str | None = None,
+                      row: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        idx, val = self.vector(reading) if row is None else row
+        classifier = self.pipeline.steps[-1][1]
+        logits = (classifier.coef_[:, idx] @ val + classifier.intercept_) / self.temperature
+        return softmax(logits + pick_prior(category))
+
+    def contributions(self, row: tuple[np.ndarray, np.ndarray], label: int) -> list[tuple[str, str, float]]:
+        """(block, feature name, push towards `label` over the other classes) for a note's features."""
+        if getattr(self, "_names", None) is None:
+            vec: NoteVectoriser = self.pipeline.steps[0][1]
+            coef = self.pipeline.steps[-1][1].coef_
+            self._names = [(block, name) for block, names in vec.blocks() for name in names]
+            self._centred = coef - coef.mean(axis=0)
+        centred = self._centred[label]
+        return [(*self._names[j], float(centred[j] * v)) for j, v in zip(*row)]
+
+    def __getstate__(self) -> dict:
+        # The name table is rebuilt on first use; keeping it out of the cache file halves its size.
+        return {k: v for k, v in self.__dict__.items() if k not in ("_names", "_centred")}
 
 
 def fit_temperature(logits: np.ndarray, labels: list[int]) -> float:
-    """The temperature that minimises held-out log loss, by a coarse-to-fine grid."""
-    y = np.asarray(labels)
-
+    """The temperature minimising log loss on held-out logits (temperature scaling)."""
     def loss(t: float) -> float:
-        p = softmax(logits / t)
-        return float(-np.log(p[np.arange(len(y)), y] + 1e-12).mean())
+        return log_loss(labels, softmax(logits / t), labels=list(range(N_CLASSES)))
 
-    grid = np.exp(np.linspace(np.log(0.2), np.log(5.0), 41))
-    best = min(grid, key=loss)
-    fine = best * np.exp(np.linspace(-0.1, 0.1, 21))
-    return float(min(fine, key=loss))
+    return float(minimize_scalar(loss, bounds=(0.05, 20.0), method="bounded").x)
+
+
+def fit_threshold(probs: np.ndarray, labels: list[int]) -> float:
+    """The confidence below which it abstains, fitted on held-out notes.
+
+    A wrong route costs the user a re-render; a question costs a click. So a wrong answer counts
+    twice what a needless question does, and at most MAX_FALSE_ABSTENTION of staged notes go back.
+    """
+    y = np.asarray(labels)
+    pred, conf = probs.argmax(axis=1), probs.max(axis=1)
+    staged = y != ABSTAIN
+    best = (np.inf, 0.0)
+    for t in np.round(np.arange(0.20, 0.91, 0.01), 2):
+        answered = (pred != ABSTAIN) & (conf >= t)
+        if np.mean(~answered[staged]) > MAX_FALSE_ABSTENTION:
+            break
+        wrong = np.sum(answered & (pred != y))
+        needless = np.sum(~answered & staged)
+        cost = 2 * wrong + needless  # abstaining on a no-stage note is the right answer: no cost
+        if cost < best[0]:
+            best = (cost, float(t))
+    return best[1]
+
+
+def train(notes: list[LabelledNote], calibration: list[LabelledNote], digest: str = "") -> AttributionModel:
+    """Fit on `notes`, calibrate on the held-out `calibration` scenes, then refit on both.
+
+    The temperature and threshold come from predictions on scenes the first fit never read; the
+    refit only adds data, so the answers get a little sharper, never less calibrated in kind.
+    """
+    readings = [read_note(request_for(n)) for n in notes]
+    held_readings = [read_note(request_for(n)) for n in calibration]
+    labels, held_labels = [n.label for n in notes], [n.label for n in calibration]
+    first = AttributionModel(make_pipeline().fit(readings, labels), 1.0, 0.0, digest)
+    held = first.logits(held_readings)
+    temperature = fit_temperature(held, held_labels)
+    threshold = fit_threshold(softmax(held / temperature), held_labels)
+    final = make_pipeline().fit(readings + held_readings, labels + held_labels)
+    return AttributionModel(final, temperature, threshold, digest)
+
+
+def data_digest() -> str:
+    """What the model depends on: the notes, the scenes, the feature code and scikit-learn."""
+    h = hashlib.sha256(sklearn.__version__.encode())
+    paths = [corpus.DATA_DIR / "notes_train.jsonl", *(corpus.SOURCE_DIR / n for n in corpus.SCENE_FILES)]
+    paths += [Path(m.__file__) for m in (features, lexicon)] + [Path(__file__)]
+    for path in paths:
+        if path.exists():
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("RUSHES_ATTRIBUTION_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "rushes", "attribution")
+    return Path(root)
+
+
+def _load_cached(path: Path, digest: str) -> AttributionModel | None:
+    try:
+        with path.open("rb") as fh:
+            model = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return model if isinstance(model, AttributionModel) and model.digest == digest else None
+
+
+def _store(path: Path, model: AttributionModel) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(model, fh)
+        os.replace(tmp, path)  # atomic, so parallel first uses never read half a file
+    except OSError:
+        pass  # an unwritable cache only costs a retrain next time
+
+
+_model: AttributionModel | None = None
+_lock = threading.Lock()
+
+
+def default_model() -> AttributionModel:
+    """The model for the current data, from the disk cache or trained now (once per process)."""
+    global _model
+    with _lock:
+        digest = data_digest()
+        if _model is None or _model.digest != digest:
+            path = cache_dir() / f"model-{digest[:20]}.pkl"
+            _model = _load_cached(path, digest)
+            if _model is None:
+                _model = train(load_notes("train"), load_notes("calibration"), digest)
+                _store(path, _model)
+        return _model

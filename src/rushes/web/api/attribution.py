@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from rushes.domain.issues import IssueCategory
-from rushes.providers.attribution.base import AttributionRequest, Attributor, ShotContext
+from rushes.providers.attribution.base import AttributionRequest, Attributor, ElementLook, ShotContext
 from rushes.providers.attribution.factory import make_attributor
 from rushes.settings import get_settings
 
 router = APIRouter()
 
 SceneContext = tuple[ShotContext, tuple[ShotContext, ...], tuple[str, ...]]
+
+
+class LookIn(BaseModel):
+    kind: Literal["character", "location", "prop"]
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=2000)
 
 
 class ShotIn(BaseModel):
@@ -26,6 +32,7 @@ class ShotIn(BaseModel):
     camera: str = Field("", max_length=1000)
     duration: float = Field(8.0, gt=0, le=60)
     video_prompt: str = Field("", max_length=8000)
+    visual_states: list[LookIn] = Field(default_factory=list, max_length=50)
 
     def context(self) -> ShotContext:
         return ShotContext(
@@ -37,6 +44,7 @@ class ShotIn(BaseModel):
             camera=self.camera,
             duration=self.duration,
             video_prompt=self.video_prompt,
+            visual_states=tuple(ElementLook(v.kind, v.name, v.description) for v in self.visual_states),
         )
 
 
@@ -47,6 +55,7 @@ class AttributionIn(BaseModel):
     shot: ShotIn | None = None
     neighbours: list[ShotIn] = Field(default_factory=list, max_length=4)
     scene_elements: list[str] = Field(default_factory=list, max_length=200)
+    shot_time: float | None = Field(None, ge=0, le=60)  # seconds into the pinned shot
 
 
 def resolve_shot_context(shot_id: int | str) -> SceneContext:
@@ -84,7 +93,7 @@ def attribute_issue(
     attributor: Annotated[Attributor, Depends(get_attributor)],
     pinned: Annotated[SceneContext | None, Depends(pinned_shot_context)],
 ) -> dict[str, Any]:
-    """Stage, category, shots, fields, confidence and a one-line reason for the note."""
+    """Stage (null when the note does not say), category, shots, fields, confidence and a one-line reason."""
     shot = body.shot.context() if body.shot is not None else None
     neighbours = tuple(n.context() for n in body.neighbours)
     elements = tuple(body.scene_elements)
@@ -98,5 +107,6 @@ def attribute_issue(
         shot=shot,
         neighbours=neighbours,
         scene_elements=elements,
+        shot_time=body.shot_time,
     )
     return attributor.attribute(request).as_dict()

@@ -36,6 +36,8 @@
     poster: s.poster || undefined, thumbs: s.thumbs || undefined, state: s.state, reason: s.reason || undefined}));
   const rows = [...document.querySelectorAll('#shot-list .shot-row')];
   const shotAt = (index) => cut.shots[index];
+  // Where in the shot the playhead is: a note pinned on a cut is often about the cut itself.
+  const shotTime = (shot) => Math.max(0, Math.min(shot.duration, player.currentTime - shot.start));
   function highlight(index) {
     rows.forEach((r, i) => r.classList.toggle('current', i === index));
     const shot = shotAt(index);
@@ -70,7 +72,7 @@
             <span class="to">→ ${esc(STAGES[i.stage])}${i.overridden ? ' <em title="You overrode the suggestion">(override)</em>' : ''}</span>
             <span class="pill status-${i.status}">${i.status}</span></div>
           <div class="issue-text">${esc(i.description)}</div>
-          ${i.suggestion ? `<div class="issue-agent muted small">Agent: stage ${i.suggestion.stage}, ${Math.round(i.suggestion.confidence * 100)}% — ${esc(i.suggestion.reason)}</div>` : ''}
+          ${i.suggestion ? `<div class="issue-agent muted small">Agent: ${i.suggestion.stage == null ? 'no stage proposed' : `stage ${i.suggestion.stage}, ${Math.round(i.suggestion.confidence * 100)}%`} — ${esc(i.suggestion.reason)}</div>` : ''}
         </div>
         <div class="issue-actions">
           <button class="icon-btn edit" type="button">Edit</button>
@@ -129,6 +131,15 @@
     suggestion = s;
     const box = $('suggestion');
     box.classList.remove('hidden');
+    // No stage means the agent cannot tell from the note: it asks instead of proposing a route.
+    const unsure = s.stage == null;
+    $('accept-suggestion').classList.toggle('hidden', unsure);
+    box.classList.toggle('unsure', unsure);
+    if (unsure) {
+      $('suggestion-text').innerHTML = `<strong>Not sure where this goes: choose the stage</strong>
+        <span class="muted">${esc(s.reason)}</span>`;
+      return;
+    }
     const shots = s.shots && s.shots.length ? ` · shots ${s.shots.join(', ')}` : '';
     const fields = s.fields && s.fields.length ? ` · ${s.fields.join(', ')}` : '';
     $('suggestion-text').innerHTML = `<strong>${esc(STAGES[s.stage])}</strong>${esc(shots)}${esc(fields)}
@@ -143,7 +154,8 @@
     const shot = shotAt(player.currentShot);
     try {
       const s = await api('POST', '/api/attribution', {description: text, category: categoryInput().value,
-                                                      shot_id: shot ? shot.shot_id : undefined});
+                                                      shot_id: shot ? shot.shot_id : undefined,
+                                                      shot_time: shot ? shotTime(shot) : undefined});
       if (mine === seq) showSuggestion(s);
     } catch (err) { /* a failed suggestion never blocks pinning */ }
   }
@@ -155,7 +167,7 @@
   $('issue-stage').value = String(defaultStage());
   $('issue-stage').addEventListener('change', () => { stageTouched = true; });
   $('accept-suggestion').addEventListener('click', () => {
-    if (!suggestion) return;
+    if (!suggestion || suggestion.stage == null) return;
     $('issue-stage').value = String(suggestion.stage); stageTouched = true;
     const cat = document.querySelector(`input[name="category"][value="${suggestion.category}"]`);
     if (cat) cat.checked = true;
