@@ -127,8 +127,11 @@ def test_the_scene_is_read_quotes_looks_and_cuts() -> None:
 
 
 def test_a_quoted_line_and_a_defined_look_are_read_with_the_scene(attributor: LocalAttributor) -> None:
-    out = ask(attributor, '"Last one, Theo" comes out garbled')
+    out = ask(attributor, '"Last one, Theo" comes out garbled, out of sync')
     assert out.stage == 9 and "quotes the shot's line" in out.reason
+    with_scene = ask(attributor, '"Last one, Theo" comes out garbled').extra["probabilities"]["9:dialogue_audio"]
+    without = ask(attributor, '"Last one, Theo" comes out garbled', pinned=False).extra["probabilities"]
+    assert with_scene > without["9:dialogue_audio"]  # quoting the shot's own line is evidence
     out = ask(attributor, "Mara's rolled-up sleeves are down here")
     assert out.stage == 10, out.reason
     assert "defined look" in out.reason
