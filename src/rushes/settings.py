@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     retry_base_seconds: float = 2.0
     retry_max_seconds: float = 120.0
     submitting_policy: Literal["attention", "resubmit"] = "attention"
+    # Veo submissions per window across every worker (Vertex allows a project about 10 a minute);
+    # 0 turns pacing off. The window is a minute; tests shorten it.
+    veo_requests_per_minute: int = Field(10, ge=0)
+    veo_rate_window_seconds: float = Field(60.0, gt=0)
 
     # Mock providers: simulated latency and fault injection (shares in [0, 1]).
     mock_latency_seconds: float = 2.0

@@ -27,6 +27,12 @@ Scripting (every script is a queue consumed in order; when it runs dry the defau
   ``{"delay": 5, ...}`` (seconds, then the rest of the item), or a callable ``(body) -> item``.
   Unscripted: image models (name contains "image") return a small PNG; others return ``fake.default_text``.
 
+Quota: ``fake.set_quota(per_window=10, window=60.0)`` makes ``:predictLongRunning`` answer 429
+RESOURCE_EXHAUSTED (as Vertex does) once ``per_window`` submissions were accepted within the last
+``window`` seconds, counted at arrival; ``fake.use_quota(n)`` counts n submissions from "another
+client" as accepted just before our next one arrives. ``fake.quota_refusals`` counts the 429s it gave, ``fake.accepted_at``
+the arrival times of accepted submissions (monotonic clock).
+
 Recording: ``fake.requests`` lists every call (method, path, headers, json, token, action, model);
 ``fake.calls(":predictLongRunning")`` filters by action; ``fake.submissions`` and ``fake.polls`` are
 shortcuts. ``fake.gcs_objects`` maps the ``gs://`` URIs of "gcs" outcomes to their bytes.
@@ -140,6 +146,10 @@ class FakeVertex:
         self._operation_scripts: deque[OperationScript] = deque()
         self._default_operation = OperationScript()
         self._content_scripts: dict[str, deque[Any]] = {}
+        self._quota: tuple[int, float] | None = None
+        self.accepted_at: list[float] = []
+        self.quota_refusals = 0
+        self._others_pending = 0
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.app = Starlette(
@@ -203,6 +213,10 @@ class FakeVertex:
             self._default_operation = OperationScript()
             self._content_scripts.clear()
             self.default_text = "ok"
+            self._quota = None
+            self.accepted_at.clear()
+            self.quota_refusals = 0
+            self._others_pending = 0
 
     # -- scripting ---------------------------------------------------------------------------
 
@@ -225,6 +239,14 @@ class FakeVertex:
         with self._lock:
             self._default_operation = script
         return script
+
+    def set_quota(self, per_window: int, window: float = 60.0) -> None:
+        with self._lock:
+            self._quota = (per_window, window)
+
+    def use_quota(self, n: int) -> None:
+        with self._lock:
+            self._others_pending += n
 
     def script_generate_content(self, model: str, answers: Iterable[Any]) -> None:
         with self._lock:
@@ -276,7 +298,17 @@ class FakeVertex:
             return google_error(404, f"Method {action or request.method} not found for models/{model}.")
         return await handler(request.path_params, model, body or {})
 
+    def _over_quota(self, arrived: float) -> bool:
+        if self._quota is None:
+            return False
+        per_window, window = self._quota
+        if self._others_pending:
+            self.accepted_at.extend([arrived - 0.001] * self._others_pending)
+            self._others_pending = 0
+        return sum(1 for t in self.accepted_at if t > arrived - window) >= per_window
+
     async def _submit(self, params: dict[str, str], model: str, body: dict[str, Any]) -> JSONResponse:
+        arrived = time.monotonic()
         with self._lock:
             answer = self._submit_script.popleft() if self._submit_script else "ok"
         failure = await scripted_failure(answer)
@@ -286,6 +318,13 @@ class FakeVertex:
         if invalid is not None:
             return invalid
         with self._lock:
+            if self._over_quota(arrived):
+                self.quota_refusals += 1
+                return google_error(429, "Quota exceeded for aiplatform.googleapis.com/"
+                                    f"online_prediction_requests_per_base_model with base model: {model}. "
+                                    "Please submit a quota increase request.")
+            if self._quota is not None:
+                self.accepted_at.append(arrived)
             script = self._operation_scripts.popleft() if self._operation_scripts else self._default_operation
             op_id = f"{next(self._ids):04d}-{int(time.time() * 1000)}"
             name = (

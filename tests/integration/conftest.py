@@ -18,7 +18,9 @@ PG_ENV = "RUSHES_TEST_POSTGRES_URL"
 
 # Fast defaults for tests: tiny latency, quick polls, short leases.
 FAST = dict(mock_latency_seconds=0.0, provider_poll_seconds=0.05, retry_base_seconds=0.05, retry_max_seconds=0.2,
-            job_lease_seconds=5.0, worker_idle_poll_seconds=0.05, load_demo=False)
+            job_lease_seconds=5.0, worker_idle_poll_seconds=0.05, load_demo=False,
+            # Unpaced unless a test is about the quota (tests/integration/test_veo_quota.py).
+            veo_requests_per_minute=0)
 
 
 def rushes_settings(tmp: Path, url: str | None = None, **overrides) -> Settings:

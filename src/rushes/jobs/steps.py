@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from rushes.jobs.faults import crash_point
 from rushes.jobs.queue import backoff_seconds, end_job, lock_job, now, release
-from rushes.providers.errors import PermanentProviderError, TransientProviderError
+from rushes.jobs.quota import SubmitLimiter
+from rushes.providers.errors import PermanentProviderError, ProviderError, TransientProviderError
 from rushes.providers.video.base import DialogueLine, VideoRequest
 from rushes.store import models as m
 
@@ -58,12 +59,23 @@ def retry_or_fail(rushes, session: Session, job: m.RenderJob, err: TransientProv
     release(job, now() + delay)
 
 
-def begin_attempt(session: Session, job_id: int, owner: str) -> m.RenderJob | None:
-    """Mark a new attempt as submitting before any provider call; None if the job was cancelled instead."""
+def begin_attempt(session: Session, job_id: int, owner: str, limiter: SubmitLimiter | None = None) -> m.RenderJob | None:
+    """Mark a new attempt as submitting before any provider call; None if the job was cancelled instead,
+    or snoozed until the provider's quota has room for it (no attempt spent, its slot held)."""
     job = locked_job(session, job_id, owner)
     if job.cancel_requested:
         end_job(session, job, "cancelled", "cancelled before it was sent", refund=True)
+        if limiter is not None:  # the quota row is always locked last
+            limiter.forget(session, job.id, now())
         return None
+    if limiter is not None:
+        t = now()
+        at = limiter.take(session, job.id, t)
+        if at > t:
+            job.quota_at = at
+            release(job, at)
+            return None
+        job.quota_at = None
     job.state = "submitting"
     job.attempt += 1
     job.updated_at = now()
@@ -84,15 +96,19 @@ def retry_later(rushes, job_id: int, owner: str, err: TransientProviderError) ->
 
 
 def step_submit(rushes, job_id: int, owner: str) -> None:
+    limiter = rushes.submit_limiter
     with rushes.db.session() as session:
-        job = begin_attempt(session, job_id, owner)
+        job = begin_attempt(session, job_id, owner, limiter)
         if job is None:
             return
         payload = dict(job.payload)
     crash_point("before_submit")
     try:
-        operation = rushes.video.submit(video_request(rushes, payload))
+        operation = _submit_paced(rushes, limiter, job_id, payload)
     except TransientProviderError as err:
+        if limiter is not None and err.quota:
+            requeue_for_quota(rushes, limiter, job_id, owner, err)
+            return
         if not _submission_uncertain(err):
             retry_later(rushes, job_id, owner, err)
             return
@@ -109,9 +125,40 @@ def step_submit(rushes, job_id: int, owner: str) -> None:
         job.submitted_at = now()
         job.state = "rendering"
         job.error = None
+        job.error_kind = None
         job.progress = 0.0
         release(job, now() + rushes.settings.provider_poll_seconds)
     crash_point("after_submit")
+
+
+def _submit_paced(rushes, limiter: SubmitLimiter | None, job_id: int, payload: dict) -> str:
+    """Send the render; any answer but a 429 ends the request's time on the wire in the shared log."""
+    try:
+        operation = rushes.video.submit(video_request(rushes, payload))
+    except ProviderError as err:
+        if limiter is not None and not (isinstance(err, TransientProviderError) and err.quota):
+            with rushes.db.session() as session:
+                limiter.answered(session, job_id, now())
+        raise
+    if limiter is not None:
+        with rushes.db.session() as session:
+            limiter.answered(session, job_id, now())
+    return operation
+
+
+def requeue_for_quota(rushes, limiter: SubmitLimiter, job_id: int, owner: str, err: TransientProviderError) -> None:
+    """A 429 started nothing: the job goes back first in line without spending an attempt, and every
+    worker holds its submissions back (the provider's window is full, maybe by someone else's calls)."""
+    with rushes.db.session() as session:
+        job = locked_job(session, job_id, owner)
+        at = limiter.refused(session, job.id, now(), err.server_retry_after)
+        job.state = "queued"
+        job.attempt = max(0, job.attempt - 1)
+        job.quota_at = at
+        job.error = f"{err.reason} (waiting for quota)"[:500]
+        job.error_kind = "quota"
+        job.payload = {**job.payload, "quota_refusals": int((job.payload or {}).get("quota_refusals", 0)) + 1}
+        release(job, at)
 
 
 def _submission_uncertain(err: TransientProviderError) -> bool:

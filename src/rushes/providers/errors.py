@@ -14,9 +14,12 @@ class ProviderError(Exception):
 class TransientProviderError(ProviderError):
     """429, 5xx, timeouts, connection errors: worth retrying with backoff."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, retry_after: float | None = None, quota: bool = False,
+                 server_retry_after: float | None = None) -> None:
         super().__init__(reason)
-        self.retry_after = retry_after
+        self.retry_after = retry_after  # the delay to use: the server's hint, or our default for the case
+        self.quota = quota  # a 429: the provider's quota is used up, not something wrong with this job
+        self.server_retry_after = server_retry_after  # what the server itself asked for, if anything
 
 
 class PermanentProviderError(ProviderError):

@@ -92,10 +92,9 @@ def _from_api_error(exc: genai_errors.APIError) -> ProviderError:
     message = exc.message or str(exc)
     reason = f"Vertex AI {code}{' ' + exc.status if exc.status else ''}: {message}"
     if code in TRANSIENT_STATUS_CODES or code >= 500:
-        hint = retry_after_seconds(exc)
-        if hint is None and code == 429:
-            hint = QUOTA_RETRY_SECONDS
-        return TransientProviderError(reason, retry_after=hint)
+        server_hint = retry_after_seconds(exc)
+        hint = QUOTA_RETRY_SECONDS if server_hint is None and code == 429 else server_hint
+        return TransientProviderError(reason, retry_after=hint, quota=code == 429, server_retry_after=server_hint)
     return PermanentProviderError(reason, kind="invalid")
 
 

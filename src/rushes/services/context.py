@@ -41,6 +41,13 @@ class Rushes:
         return MockVideoProvider.from_settings(self.settings)
 
     @cached_property
+    def submit_limiter(self):
+        """The shared pacing of provider submissions, or None when the provider has no quota to respect."""
+        from rushes.jobs.quota import limiter_for
+
+        return limiter_for(self.settings)
+
+    @cached_property
     def images(self):
         if self.settings.image_provider == "gemini":
             from rushes.providers.image.gemini import GeminiImageProvider

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import select
 
 from rushes.jobs.queue import end_job, finish_take_if_done, lock_job
@@ -20,7 +22,15 @@ def job_view(job: m.RenderJob | None) -> dict | None:
             "error": job.error, "error_kind": job.error_kind, "operation": job.operation_name,
             "cost_credits": job.cost_credits, "cancel_requested": job.cancel_requested,
             "shot_id": job.shot_id, "take_id": job.take_id, "finished": job.finished_at is not None,
-            "notes": list((job.payload or {}).get("notes", []))}
+            "notes": list((job.payload or {}).get("notes", [])), "quota": quota_wait(job)}
+
+
+def quota_wait(job: m.RenderJob, at: float | None = None) -> dict | None:
+    """A queued job holding a send slot in the future is "queued for quota": when it goes, and how soon."""
+    t = time.time() if at is None else at
+    if job.state != "queued" or job.quota_at is None or job.quota_at <= t or job.cancel_requested:
+        return None
+    return {"at": job.quota_at, "eta_seconds": round(job.quota_at - t, 1)}
 
 
 def take_view(session, take_id: int) -> dict:
@@ -43,6 +53,7 @@ def take_view(session, take_id: int) -> dict:
             "reused": slot.reused, "state": state, "job": job_view(job),
             "attempt": job.attempt if job else 0, "progress": 1.0 if clip else (job.progress if job else 0.0),
             "error": job.error if job and job.state in ("failed", "attention") else None,
+            "quota": quota_wait(job) if job else None,
             "clip": None if clip is None else {
                 "id": clip.id, "version": clip.version, "url": media_url(clip.media_key),
                 "poster_url": media_url(clip.poster_key), "strip_url": media_url(clip.strip_key),
@@ -95,6 +106,8 @@ def cancel_take(app, take_id: int) -> dict:
             job.cancel_requested = True
             # A queued job that no worker holds can end here; one under a lease ends at its next step.
             if job.state in ("queued", "attention") and job.lease_owner is None:
+                if job.quota_at is not None and app.submit_limiter is not None:
+                    app.submit_limiter.forget(session, job.id, time.time())  # its place in line goes to the next shot
                 end_job(session, job, "cancelled", "cancelled before it was sent" if job.state == "queued"
                         else "abandoned after an unconfirmed submit", refund=True)
         finish_take_if_done(session, take)

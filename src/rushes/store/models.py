@@ -246,6 +246,18 @@ class RenderJob(Created, Base):
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     finished_at: Mapped[float | None] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float, default=0.0)
+    # When a submission waits for the provider's quota: the send slot it holds (epoch seconds).
+    quota_at: Mapped[float | None] = mapped_column(Float)
+
+
+class ProviderQuota(Base):
+    """One provider's submission pacing, shared by every worker through this row (see domain/quota.py)."""
+
+    __tablename__ = "provider_quotas"
+    provider: Mapped[str] = mapped_column(String(40), primary_key=True)
+    slots: Mapped[list] = mapped_column(JSON, default=list)
+    backoff_until: Mapped[float] = mapped_column(Float, default=0.0)
+    updated_at: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class ReviewIssue(Created, Base):

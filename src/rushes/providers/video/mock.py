@@ -127,7 +127,7 @@ class MockVideoProvider:
             raise TransientProviderError(
                 "429 RESOURCE_EXHAUSTED: Quota exceeded for aiplatform.googleapis.com/"
                 "online_prediction_requests_per_base_model (mock)",
-                retry_after=1.0,
+                retry_after=1.0, quota=True, server_retry_after=1.0,
             )
         # Outcome is fixed at submit so every process polling the operation sees the same result.
         if self._rng.random() < self.fail_safety:

@@ -360,5 +360,11 @@
     });
   }
 
-  window.Rushes = Object.assign(window.Rushes || {}, { api, toast, refreshRail, ApiError });
+  // A shot's render state in words; a job waiting for the provider's quota says when it goes.
+  function shotStateLabel(s) {
+    if (s.quota) return `queued for quota · ~${Math.max(1, Math.round(s.quota.eta_seconds))} s`;
+    return `${s.state}${s.attempt > 1 ? ` · attempt ${s.attempt}` : ''}`;
+  }
+
+  window.Rushes = Object.assign(window.Rushes || {}, { api, toast, refreshRail, ApiError, shotStateLabel });
 })();

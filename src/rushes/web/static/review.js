@@ -216,8 +216,9 @@
     $('render-progress').classList.remove('hidden');
     $('progress-summary').textContent = `${take.done_count} of ${take.shots.length} shots done`;
     $('progress-shots').innerHTML = take.shots.map((s) => `
-      <div class="pshot pstate-${s.state}" data-code="${esc(s.code)}" data-state="${s.state}">
-        <span class="code">${esc(s.code)}</span><span class="pstate">${s.state}${s.attempt > 1 ? ` · attempt ${s.attempt}` : ''}</span>
+      <div class="pshot pstate-${s.state}${s.quota ? ' pstate-quota' : ''}" data-code="${esc(s.code)}" data-state="${s.state}"
+        ${s.quota ? `data-quota-eta="${s.quota.eta_seconds}"` : ''}>
+        <span class="code">${esc(s.code)}</span><span class="pstate">${esc(window.Rushes.shotStateLabel(s))}</span>
         <span class="bar"><i style="width:${Math.round(s.progress * 100)}%"></i></span>
         ${s.error ? `<span class="perr danger-text small">${esc(s.error)}</span>` : ''}</div>`).join('');
     take.shots.forEach((s) => {

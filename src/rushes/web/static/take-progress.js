@@ -4,8 +4,8 @@
   const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
   function chips(take) {
-    return take.shots.map((s) => `<span class="chip pstate-${s.state}" data-code="${esc(s.code)}" data-state="${s.state}"
-      title="${esc(s.error || s.state)}">${esc(s.code)} · ${s.state}${s.attempt > 1 ? ` · attempt ${s.attempt}` : ''}</span>`).join('');
+    return take.shots.map((s) => `<span class="chip pstate-${s.state}${s.quota ? ' pstate-quota' : ''}" data-code="${esc(s.code)}"
+      data-state="${s.state}" title="${esc(s.error || s.state)}">${esc(s.code)} · ${esc(window.Rushes.shotStateLabel(s))}</span>`).join('');
   }
 
   function watch(box) {
@@ -18,7 +18,7 @@
       const cancel = box.querySelector('.cancel-take');
       if (cancel) cancel.onclick = async () => {
         if (!confirm('Cancel this render? Shots not yet sent are refunded.')) return;
-        await fetch(`/api/takes/${takeId}/cancel`, {method: 'POST'});
+        await window.Rushes.api('POST', `/api/takes/${takeId}/cancel`);
       };
       if (!take.finished) { setTimeout(tick, 1000); return; }
       const row = box.closest('tr, .scene-row');
