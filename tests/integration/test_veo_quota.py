@@ -55,7 +55,9 @@ def test_shots_beyond_the_quota_wait_visibly_with_their_own_eta_and_spend_no_att
     assert states[0] in (("rendering", 1, False), ("succeeded", 1, False))
     assert states[1:] == [("queued", 0, True), ("queued", 0, True)]
     etas = [s["quota"]["eta_seconds"] for s in view["shots"][1:]]
-    assert 28 < etas[0] <= 30.5 and 58 < etas[1] <= 60.5  # one window apart: each shot its own estimate
+    times = [s["quota"]["at"] for s in view["shots"][1:]]
+    # One window apart: each shot has its own estimate, the first within a window from now.
+    assert 15 < etas[0] <= 30.5 and times[1] - times[0] == pytest.approx(30.0, abs=0.01)
     assert len(fake_vertex.submissions) == 1
     with app.db.session() as s:
         [row] = s.scalars(select(m.ProviderQuota))
@@ -101,7 +103,9 @@ def test_a_cancelled_shot_gives_its_place_in_line_back(tmp_path, fake_vertex):
     with app.db.session() as s:
         [row] = s.scalars(select(m.ProviderQuota))
         assert [slot[2] for slot in row.slots] == ["sent"]  # the reservations of cancelled shots are gone
-        assert {j.state for j in s.scalars(select(m.RenderJob))} == {"cancelled"}
+        first, *waiting = s.scalars(select(m.RenderJob).order_by(m.RenderJob.id))
+        assert [j.state for j in waiting] == ["cancelled", "cancelled"]
+        assert first.state in ("cancelled", "succeeded")  # the sent one may have finished before the cancel
 
 
 class QuotaWatcher:
