@@ -26,7 +26,15 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///rushes-data/rushes.db"
     media_dir: Path = Path("rushes-data/media")
+    # s3://bucket/prefix or gs://bucket/prefix puts media in object storage (media/object_store.py).
     media_url: str | None = None
+    media_options: dict[str, str] = Field(default_factory=dict)
+    media_allow_http: bool = False
+    media_token: str | None = None
+    # How browsers get object-store media: through this server (Range-capable, same origin, checked on
+    # every request) or redirected to a short-lived signed URL (the bucket needs CORS for the player).
+    media_delivery: Literal["proxy", "signed"] = "proxy"
+    media_signed_url_seconds: int = Field(300, ge=10, le=3600)
 
     video_provider: Literal["mock", "veo"] = "mock"
     image_provider: Literal["mock", "gemini"] = "mock"

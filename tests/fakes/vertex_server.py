@@ -36,6 +36,8 @@ the arrival times of accepted submissions (monotonic clock).
 Recording: ``fake.requests`` lists every call (method, path, headers, json, token, action, model);
 ``fake.calls(":predictLongRunning")`` filters by action; ``fake.submissions`` and ``fake.polls`` are
 shortcuts. ``fake.gcs_objects`` maps the ``gs://`` URIs of "gcs" outcomes to their bytes.
+Set ``fake.gcs_writer = fn(uri, data)`` and a submission carrying ``storageUri`` (output_gcs_uri) gets its
+video written through ``fn`` (e.g. into a GCS emulator) and answered as a ``gcsUri``, as Vertex does.
 ``decode_b64`` and ``inline_image`` read the base64 the SDK sent (it uses the URL-safe alphabet for
 inline images). Pytest fixtures: tests.fakes.vertex_fixtures (fake_vertex, vertex_env, vertex_settings).
 """
@@ -150,6 +152,7 @@ class FakeVertex:
         self.accepted_at: list[float] = []
         self.quota_refusals = 0
         self._others_pending = 0
+        self.gcs_writer: Callable[[str, bytes], None] | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.app = Starlette(
@@ -217,6 +220,7 @@ class FakeVertex:
             self.accepted_at.clear()
             self.quota_refusals = 0
             self._others_pending = 0
+            self.gcs_writer = None
 
     # -- scripting ---------------------------------------------------------------------------
 
@@ -365,7 +369,13 @@ class FakeVertex:
             response["videos"] = [{"bytesBase64Encoded": "", "mimeType": "video/mp4"}]
         else:
             data = self._video_for(operation)
-            if script.outcome == "gcs":
+            storage_uri = (operation.body.get("parameters") or {}).get("storageUri")
+            if storage_uri and self.gcs_writer is not None:
+                # As Vertex does with output_gcs_uri: the video goes into the caller's bucket, not the answer.
+                uri = f"{storage_uri.rstrip('/')}/{name.rsplit('/', 1)[-1]}/sample_0.mp4"
+                self.gcs_writer(uri, data)
+                response["videos"] = [{"gcsUri": uri, "mimeType": "video/mp4"}]
+            elif script.outcome == "gcs":
                 uri = f"gs://{script.gcs_bucket}/{name.rsplit('/', 1)[-1]}/sample_0.mp4"
                 with self._lock:
                     self.gcs_objects[uri] = data

@@ -201,20 +201,11 @@ def test_gcs_result_is_fetched_through_the_injected_downloader(fake_vertex: Fake
         VeoVideoProvider.from_settings(vertex_settings(fake_vertex), gcs_download=flaky).poll(veo.submit(shot()))
 
 
-def _has_cloud_storage() -> bool:
-    try:
-        import google.cloud.storage  # type: ignore[import-not-found]  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(_has_cloud_storage(), reason="google-cloud-storage is installed here")
-def test_gcs_result_without_google_cloud_storage_explains_what_is_missing(fake_vertex: FakeVertex) -> None:
+def test_gcs_result_without_a_gcs_media_store_explains_what_to_set(fake_vertex: FakeVertex) -> None:
     fake_vertex.script_operation(outcome="gcs")
     veo = provider(fake_vertex)
 
-    with pytest.raises(PermanentProviderError, match="google-cloud-storage"):
+    with pytest.raises(PermanentProviderError, match="RUSHES_MEDIA_URL=gs://"):
         veo.poll(veo.submit(shot()))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rushes.media.store import InvalidMediaKey, MediaStore, ext_for_mime, media_type
+from rushes.media.store import InvalidMediaKey, LocalMediaStore as MediaStore, ext_for_mime, media_type
 
 
 def test_put_returns_sha256_key_and_stores_under_prefix(tmp_path: Path) -> None:

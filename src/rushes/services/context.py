@@ -6,7 +6,7 @@ from functools import cached_property
 
 from rushes.domain.artifacts import RenderSpec
 from rushes.domain.costs import PriceTable
-from rushes.media.store import MediaStore
+from rushes.media.store import open_media_store
 from rushes.settings import Settings, get_settings
 from rushes.store.db import Database
 
@@ -17,7 +17,7 @@ class Rushes:
     def __init__(self, settings: Settings | None = None, db: Database | None = None) -> None:
         self.settings = settings or get_settings()
         self.db = db or Database(self.settings.database_url)
-        self.media = MediaStore(self.settings.media_dir)
+        self.media = open_media_store(self.settings)
 
     @property
     def prices(self) -> PriceTable:
@@ -35,10 +35,20 @@ class Rushes:
         if self.settings.video_provider == "veo":
             from rushes.providers.video.veo import VeoVideoProvider
 
-            return VeoVideoProvider.from_settings(self.settings)
+            return VeoVideoProvider.from_settings(self.settings, gcs_download=self._read_provider_result,
+                                                  output_gcs_uri=self.media.output_uri("veo-output"))
         from rushes.providers.video.mock import MockVideoProvider
 
         return MockVideoProvider.from_settings(self.settings)
+
+    def _read_provider_result(self, uri: str) -> bytes:
+        """A video the provider wrote into our bucket; one written anywhere else cannot be fetched."""
+        from rushes.providers.errors import PermanentProviderError
+
+        try:
+            return self.media.read_uri(uri)
+        except FileNotFoundError as exc:
+            raise PermanentProviderError(f"Veo's video is not readable from the media store: {exc}") from exc
 
     @cached_property
     def submit_limiter(self):

@@ -46,6 +46,7 @@ class VeoVideoProvider:
         negative_prompt: str | None = None,
         *,
         gcs_download: GcsDownload | None = None,
+        output_gcs_uri: str | None = None,
     ) -> None:
         self.client = client
         self.model = model
@@ -54,9 +55,13 @@ class VeoVideoProvider:
         self.generate_audio = generate_audio
         self.negative_prompt = negative_prompt
         self.gcs_download = gcs_download or download_from_gcs
+        # When media lives on GCS, Veo writes each video straight into the bucket (storageUri) and we
+        # read it from there: no large base64 answer, and the video is already where media lives.
+        self.output_gcs_uri = output_gcs_uri
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, gcs_download: GcsDownload | None = None) -> VeoVideoProvider:
+    def from_settings(cls, settings: Settings, *, gcs_download: GcsDownload | None = None,
+                      output_gcs_uri: str | None = None) -> VeoVideoProvider:
         return cls(
             make_client(settings, timeout_ms=REQUEST_TIMEOUT_MS),
             settings.veo_model,
@@ -65,6 +70,7 @@ class VeoVideoProvider:
             settings.veo_generate_audio,
             settings.veo_negative_prompt,
             gcs_download=gcs_download,
+            output_gcs_uri=output_gcs_uri,
         )
 
     def model_for(self, request: VideoRequest) -> str:
@@ -87,6 +93,7 @@ class VeoVideoProvider:
             generate_audio=request.generate_audio,
             negative_prompt=request.negative_prompt or self.negative_prompt,
             seed=request.seed,
+            output_gcs_uri=self.output_gcs_uri,
             last_frame=(
                 types.Image(image_bytes=request.end_frame, mime_type=request.end_frame_mime)
                 if request.end_frame
@@ -177,17 +184,13 @@ def validate_request(request: VideoRequest, model: str) -> None:
 
 
 def download_from_gcs(uri: str) -> bytes:
-    """Fetch a gs:// object with google-cloud-storage when it is installed."""
-    try:
-        from google.cloud import storage  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise PermanentProviderError(
-            f"Veo wrote the video to {uri} (output_gcs_uri); fetching it needs the google-cloud-storage "
-            "package, which is not installed. Leave output_gcs_uri unset to get the video inline.",
-            kind="failed",
-        ) from exc
-    bucket, _, path = uri.removeprefix("gs://").partition("/")
-    return storage.Client().bucket(bucket).blob(path).download_as_bytes()
+    """Without a gs:// media store there is nothing that can read Veo's bucket output."""
+    raise PermanentProviderError(
+        f"Veo wrote the video to {uri}, but media is not on GCS. Set RUSHES_MEDIA_URL=gs://bucket/prefix "
+        "(Veo then writes into that bucket and the worker reads it from there), or leave output_gcs_uri "
+        "unset to get videos inline.",
+        kind="failed",
+    )
 
 
 def _operation_failure(error: dict[str, Any]) -> PermanentProviderError:
