@@ -1,0 +1,102 @@
+"""Feature-length scale: import time and page latency at 3, 30 and 100 scenes of 12 shots, side by side.
+
+Each project is written to disk as an import file with its own PNG frames (two per shot), imported
+through the real importer (`read_import_file` + `create_project`, what `rushes import` runs), then
+the Hub, a scene's review page, stages 7 and 11 and GET /api/scenes/{id} are requested in-process
+(ASGI, no network) on SQLite. Reported: median and p95 latency and the SQL statements one request issued.
+Usage: .venv/bin/python bench/bench_scale.py [--scenes 3,30,100] [--rounds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from rushes.services.accounts import default_account  # noqa: E402
+from rushes.services.importer import read_import_file  # noqa: E402
+from rushes.services.projects import create_project  # noqa: E402
+from rushes.store import models as m  # noqa: E402
+from rushes.store.querycount import QueryCounter  # noqa: E402
+from rushes.web.app import create_app  # noqa: E402
+from tests.fakes.feature import write_feature  # noqa: E402
+from tests.integration.conftest import make_rushes  # noqa: E402
+
+SHOTS = 12
+PAGES = [("Hub", "/projects/{project}"), ("review", "/scenes/{scene}/review"), ("stage 7", "/scenes/{scene}/stage/7"),
+         ("stage 11", "/scenes/{scene}/stage/11"), ("GET /api/scenes/{id}", "/api/scenes/{scene}")]
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def measure(scenes: int, rounds: int, root: Path) -> dict:
+    folder = root / f"feature-{scenes}"
+    path = write_feature(folder / "import", scenes, SHOTS)
+    rushes = make_rushes(folder)
+    started = time.perf_counter()
+    spec, frames = read_import_file(path)
+    with rushes.db.session() as session:
+        project = create_project(rushes, session, spec, frames, default_account(session).id)
+    import_seconds = time.perf_counter() - started
+    with rushes.db.session() as session:
+        scene_ids = list(session.scalars(select(m.Scene.id).where(m.Scene.project_id == project.id).order_by(m.Scene.number)))
+    # The last scene: under whole-project loading it paid for every scene before it.
+    ids = {"project": project.id, "scene": scene_ids[-1]}
+    result = {"import": import_seconds, "pages": {}}
+    with TestClient(create_app(rushes, load_demo=False)) as client:
+        for label, template in PAGES:
+            url = template.format(**ids)
+            for _ in range(3):
+                assert client.get(url).status_code == 200, url
+            with QueryCounter(rushes.db.engine) as counted:
+                client.get(url)
+            times = []
+            for _ in range(rounds):
+                t0 = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - t0) * 1000)
+            result["pages"][label] = (statistics.median(times), p95(times), counted.count)
+    rushes.db.dispose()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scenes", default="3,30,100")
+    parser.add_argument("--rounds", type=int, default=30)
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.scenes.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {n: measure(n, args.rounds, Path(tmp)) for n in sizes}
+    head = "| page | " + " | ".join(f"{n} scenes ({n * SHOTS} shots)" for n in sizes) + " |"
+    print(head)
+    print("|---" * (len(sizes) + 1) + "|")
+    print("| import (s) | " + " | ".join(f"{results[n]['import']:.2f} s" for n in sizes) + " |")
+    for label, _ in PAGES:
+        cells = []
+        for n in sizes:
+            median, high, queries = results[n]["pages"][label]
+            cells.append(f"{median:.1f} / {high:.1f} ms, {queries} q")
+        print(f"| {label} (median / p95, queries) | " + " | ".join(cells) + " |")
+    small, large = sizes[0], sizes[-1]
+    for label, _ in PAGES[1:]:
+        ratio = results[large]["pages"][label][0] / results[small]["pages"][label][0]
+        print(f"{label}: median at {large} scenes is {ratio:.2f}x the median at {small} (goal <= 1.3)")
+    hub = [results[n]["pages"]["Hub"][2] for n in sizes]
+    print(f"Hub queries at {sizes}: {hub} (goal: equal)")
+    print(f"import of {large * SHOTS} shots: {results[large]['import']:.2f} s (goal < 10 s)")
+
+
+if __name__ == "__main__":
+    main()
