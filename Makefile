@@ -18,6 +18,8 @@ bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_player.py
 	$(BIN)/python bench/bench_notifications.py
 	$(BIN)/python bench/bench_attribution.py
+	$(BIN)/python bench/bench_scale.py
+	$(BIN)/python bench/bench_streams.py
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

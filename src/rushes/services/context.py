@@ -17,6 +17,9 @@ class Rushes:
     def __init__(self, settings: Settings | None = None, db: Database | None = None) -> None:
         self.settings = settings or get_settings()
         self.db = db or Database(self.settings.database_url)
+        from rushes.services.broadcast import install_notify
+
+        install_notify(self.db)  # PostgreSQL: writers announce notifications and job moves on commit
         self.media = open_media_store(self.settings)
 
     @property

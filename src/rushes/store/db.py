@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
@@ -43,6 +44,25 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def _sqlite_reader(url: str) -> Engine:
+    """Reads that never take the write lock: autocommit statements on a query-only connection.
+
+    In WAL mode a reader sees the last committed state without blocking the writer, and with no
+    transaction open between statements it holds nothing while it waits.
+    """
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # pysqlite opens no transaction of its own
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    return engine
+
+
 def make_engine(url: str) -> Engine:
     if is_sqlite(url):
         return _sqlite_engine(url)
@@ -61,6 +81,21 @@ class Database:
     def sqlite(self) -> bool:
         return is_sqlite(self.url)
 
+    @cached_property
+    def reader(self) -> Engine:
+        """An engine for read-only work beside request traffic (the event broadcaster).
+
+        On SQLite it never issues BEGIN IMMEDIATE, so it cannot hold up a writer; on PostgreSQL plain
+        transactions already read without blocking writers, so it is the main engine.
+        """
+        return _sqlite_reader(self.url) if self.sqlite else self.engine
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session on the reader engine; nothing it does is committed."""
+        with Session(self.reader, expire_on_commit=False) as session:
+            yield session
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed on success, rolled back on error."""
@@ -69,4 +104,6 @@ class Database:
                 yield session
 
     def dispose(self) -> None:
+        if "reader" in self.__dict__ and self.reader is not self.engine:
+            self.reader.dispose()
         self.engine.dispose()

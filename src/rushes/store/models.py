@@ -220,6 +220,7 @@ class RenderJob(Created, Base):
     __tablename__ = "render_jobs"
     __table_args__ = (
         Index("ix_render_jobs_due", "state", "run_after"),
+        Index("ix_render_jobs_updated", "updated_at"),  # the event poller reads what moved since its last round
         # One open job per shot and kind: one frames job (start and/or end) and one clip render at a time.
         Index("uq_render_job_open_per_shot_kind", "shot_id", "kind", unique=True,
               sqlite_where=text("finished_at IS NULL"), postgresql_where=text("finished_at IS NULL")),

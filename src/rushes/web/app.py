@@ -35,10 +35,15 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
 
             worker = start_background_worker(rushes)
         app.state.worker = worker
+        from rushes.services.broadcast import Broadcaster
+
+        app.state.broadcaster = Broadcaster(rushes)
+        await app.state.broadcaster.start()
         try:
             yield
         finally:
             app.state.stopping = True  # ends open event streams so shutdown does not hang
+            await app.state.broadcaster.stop()
             if worker is not None:
                 worker.stop()
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -19,49 +17,59 @@ from rushes.web.deps import get_session
 from rushes.web.pagination import Page, finish, page_params
 
 router = APIRouter(prefix="/api", tags=["notifications"])
-EVENT_POLL_SECONDS = 0.25
 STREAM_SECONDS = 300.0
-
-
-def _newest_id(rushes) -> int:
-    with rushes.db.session() as session:
-        return session.scalar(select(func.coalesce(func.max(m.Notification.id), 0)))
-
-
-def _since(rushes, after_id: int) -> list[dict]:
-    with rushes.db.session() as session:
-        account = default_account(session)
-        return [notification_view(n) for n in list_notifications(session, account.id, after_id=after_id)]
+KEEPALIVE_SECONDS = 15.0
 
 
 @router.get("/events")
 async def events(request: Request):
-    """A stream of `notification` events; resumes after Last-Event-ID, else from now on."""
-    rushes = request.app.state.rushes
+    """A stream of `notification` (and `job`) events; resumes after Last-Event-ID, else from now on.
+
+    The stream waits on the process's broadcaster (services/broadcast.py): it holds no database
+    connection and no lock while nothing happens.
+    """
+    broadcaster = request.app.state.broadcaster
     last = request.headers.get("last-event-id") or request.query_params.get("after")
-    after = int(last) if last and last.isdigit() else await run_in_threadpool(_newest_id, rushes)
-
-    async def stream():
-        nonlocal after
-        yield "retry: 1000\n\n"
-        idle = 0
-        # A stream ends after a while and the browser reconnects from its Last-Event-ID, so no
-        # connection outlives a deploy or a restart for long.
-        deadline = asyncio.get_running_loop().time() + STREAM_SECONDS
-        while not getattr(request.app.state, "stopping", False) and asyncio.get_running_loop().time() < deadline:
-            if await request.is_disconnected():
-                return
-            fresh = await run_in_threadpool(_since, rushes, after)
-            for note in fresh:
-                after = note["id"]
-                yield f"id: {note['id']}\nevent: notification\ndata: {json.dumps(note)}\n\n"
-            idle = 0 if fresh else idle + 1
-            if idle and idle % 60 == 0:
-                yield ": keep-alive\n\n"  # proxies close silent connections
-            await asyncio.sleep(EVENT_POLL_SECONDS)
-
-    return StreamingResponse(stream(), media_type="text/event-stream",
+    after = int(last) if last and last.isdigit() else None
+    scope = await run_in_threadpool(broadcaster.scope_of_request)
+    sub = broadcaster.subscribe(scope)  # before the replay, so nothing falls between the two
+    try:
+        replay = await run_in_threadpool(broadcaster.replay, scope, after) if after is not None else []
+    except BaseException:
+        broadcaster.unsubscribe(sub)
+        raise
+    return StreamingResponse(_stream(request, broadcaster, sub, replay, after or 0), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+async def _stream(request: Request, broadcaster, sub, replay, sent: int):
+    loop = asyncio.get_running_loop()
+    # A stream ends after a while and the browser reconnects from its Last-Event-ID, so no
+    # connection outlives a deploy or a restart for long.
+    deadline = loop.time() + STREAM_SECONDS
+    try:
+        yield "retry: 1000\n\n"
+        for ev in replay:
+            sent = ev.id
+            yield ev.sse()
+        while not getattr(request.app.state, "stopping", False):
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            try:
+                ev = await asyncio.wait_for(sub.queue.get(), min(KEEPALIVE_SECONDS, left))
+            except TimeoutError:
+                yield ": keep-alive\n\n"  # proxies close silent connections
+                continue
+            if ev.kind in ("overflow", "closed"):
+                return
+            if ev.id is not None:
+                if ev.id <= sent:
+                    continue  # already sent by the replay
+                sent = ev.id
+            yield ev.sse()
+    finally:
+        broadcaster.unsubscribe(sub)
 
 
 @router.get("/notifications")
