@@ -43,6 +43,9 @@ def serve(
         def handle_exit(self, sig, frame):
             # Uvicorn waits for open responses before shutting down: end the event streams first.
             web.state.stopping = True
+            broadcaster = getattr(web.state, "broadcaster", None)
+            if broadcaster is not None:
+                broadcaster.close_streams()
             super().handle_exit(sig, frame)
 
     Server(uvicorn.Config(web, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)).run()

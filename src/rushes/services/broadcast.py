@@ -93,10 +93,18 @@ class Broadcaster:
             self._listener.start()
         self._task = asyncio.create_task(self._run(), name="rushes-broadcaster")
 
-    async def stop(self) -> None:
-        self._stopping.set()
+    def close_streams(self) -> None:
+        """End every open stream now (server shutting down); safe to call from any thread."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._close_all)
+
+    def _close_all(self) -> None:
         for sub in list(self.subscribers):
             _offer(sub, CLOSED)
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._close_all()
         if self._task is not None:
             self._task.cancel()
             try:
