@@ -212,8 +212,9 @@ def _snapshots(session: Session, project: m.Project, scenes: list[m.Scene], rend
             last = max(take_slots.values(), key=lambda slot: slot.position).inputs
             approved_frame = last.get("end") or last.get("start")
         snapshots.append(SceneSnapshot(scene, state, assessment, {v.shot_id: v for v in ordered},
-                                       {k: v for k, v in prompts.items() if k in current_clips},
-                                       {k: v for k, v in frames.items() if k[0] in current_clips},
+                                       {k: prompts[k] for k in current_clips if k in prompts},
+                                       {(k, kind): frames[(k, kind)] for k in current_clips for kind in ("start", "end")
+                                        if (k, kind) in frames},
                                        {k: v for k, v in current_clips.items() if v is not None},
                                        take, summary, locked, status, scene_elements, approved_frame, approved))
         if shot_states:

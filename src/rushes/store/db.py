@@ -85,10 +85,13 @@ class Database:
     def reader(self) -> Engine:
         """An engine for read-only work beside request traffic (the event broadcaster).
 
-        On SQLite it never issues BEGIN IMMEDIATE, so it cannot hold up a writer; on PostgreSQL plain
-        transactions already read without blocking writers, so it is the main engine.
+        On SQLite it never issues BEGIN IMMEDIATE, so it cannot hold up a writer. On PostgreSQL plain
+        transactions already read without blocking writers; a small pool of its own keeps the
+        broadcaster's reads out of the request pool.
         """
-        return _sqlite_reader(self.url) if self.sqlite else self.engine
+        if self.sqlite:
+            return _sqlite_reader(self.url)
+        return create_engine(self.url, pool_pre_ping=True, pool_size=2, max_overflow=2)
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
@@ -104,6 +107,6 @@ class Database:
                 yield session
 
     def dispose(self) -> None:
-        if "reader" in self.__dict__ and self.reader is not self.engine:
+        if "reader" in self.__dict__:
             self.reader.dispose()
         self.engine.dispose()
