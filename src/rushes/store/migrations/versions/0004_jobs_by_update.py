@@ -1,7 +1,7 @@
 """Index render jobs by their last update: the event poller reads what moved since its last round.
 
 Revision ID: jobs_by_update
-Revises: money_constraints
+Revises: provider_quota
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "jobs_by_update"
-down_revision = "money_constraints"
+down_revision = "provider_quota"
 branch_labels = None
 depends_on = None
 
