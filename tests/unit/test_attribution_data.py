@@ -82,3 +82,11 @@ def test_some_picks_disagree_with_the_label() -> None:
     notes = load_notes("train") + load_notes("test")
     wrong = [n for n in notes if n.picked and n.category and n.picked != n.category]
     assert 0.05 * len(notes) <= len(wrong) <= 0.25 * len(notes)
+
+
+def test_the_holdout_set_is_small_separate_and_in_other_scenes() -> None:
+    holdout = load_notes("holdout")
+    assert 50 <= len(holdout) <= 150
+    others = {n.scene for n in load_notes("train") + load_notes("calibration") + load_notes("test")}
+    assert {n.scene for n in holdout}.isdisjoint(others)
+    assert any(n.stage is None for n in holdout) and len({n.persona for n in holdout}) >= 3
