@@ -136,3 +136,12 @@ def test_api_shot_id_uses_the_overridden_lookup(client: TestClient) -> None:
     body = response.json()
     assert seen == [7]
     assert body["stage"] == 8 and body["shots"] == ["5C"] and body["fields"] == ["character:Jack"]
+
+
+def test_warm_up_loads_the_local_model_behind_any_attributor() -> None:
+    from rushes.providers.attribution.factory import UnconfiguredGemini, warm_up
+    from rushes.providers.attribution.local import LocalAttributor
+
+    local = LocalAttributor()
+    warm_up(UnconfiguredGemini("no project", local))
+    assert local._model is not None and local._model.threshold > 0

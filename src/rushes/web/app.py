@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -15,6 +16,15 @@ from rushes.web.errors import install_error_handlers
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("rushes.web")
+
+
+def _warm_attributor(rushes: Rushes) -> None:
+    from rushes.providers.attribution.factory import warm_up
+
+    try:
+        warm_up(rushes.attributor)
+    except Exception:  # noqa: BLE001 - a failed warm-up only means the first note trains the model
+        log.exception("attribution warm-up failed")
 
 
 def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo: bool | None = None) -> FastAPI:
@@ -35,6 +45,9 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
 
             worker = start_background_worker(rushes)
         app.state.worker = worker
+        # The local attribution model loads from its cache (or trains, after a data change) in the
+        # background, so the first note typed in the review page does not wait for it.
+        threading.Thread(target=_warm_attributor, args=(rushes,), name="attribution-warm-up", daemon=True).start()
         from rushes.services.broadcast import Broadcaster
 
         app.state.broadcaster = Broadcaster(rushes)

@@ -35,3 +35,11 @@ def make_attributor(settings: Settings) -> Attributor:
     except (ProviderError, *VERTEX_ERRORS) as exc:
         return UnconfiguredGemini(map_api_error(exc).reason, local)
     return GeminiAttributor(client, settings.gemini_text_model, fallback=local, timeout=timeout)
+
+
+def warm_up(attributor: Attributor) -> None:
+    """Load (or train, on the first run after the data changed) the local model the attributor relies on."""
+    for candidate in (attributor, getattr(attributor, "fallback", None)):
+        if isinstance(candidate, LocalAttributor):
+            candidate.warm_up()
+            return
