@@ -16,9 +16,21 @@ app.add_typer(db_app, name="db")
 
 
 def _rushes():
+    """The app's wiring, with its secrets registered for redaction before anything can print or log."""
+    from rushes.redact import install_log_redaction, register_settings
     from rushes.services.context import Rushes
 
-    return Rushes()
+    rushes = Rushes()
+    register_settings(rushes.settings)
+    install_log_redaction()
+    return rushes
+
+
+def database_banner(url: str) -> str:
+    """The database URL as banners show it: the password masked."""
+    from rushes.redact import redact
+
+    return redact(url)
 
 
 @app.command()
@@ -35,7 +47,7 @@ def serve(
     rushes = _rushes()
     host = host or rushes.settings.host
     port = port or rushes.settings.port
-    typer.echo(f"Rushes on http://{host}:{port}  (database {rushes.settings.database_url}, "
+    typer.echo(f"Rushes on http://{host}:{port}  (database {database_banner(rushes.settings.database_url)}, "
                f"video {rushes.settings.video_provider}, worker {'on' if worker else 'off'})")
     web = create_app(rushes, run_worker=worker)
 
@@ -68,7 +80,7 @@ def db_upgrade() -> None:
     """Apply Alembic migrations up to the newest."""
     rushes = _rushes()
     rushes.upgrade_schema()
-    typer.echo(f"database at head: {rushes.settings.database_url}")
+    typer.echo(f"database at head: {database_banner(rushes.settings.database_url)}")
 
 
 @app.command()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, field
 
 MAX_SHOT_SECONDS = 8.0
+FRAME_RATE = 24  # Veo 3 and the mock render 24 fps; durations are whole frames of it
 SHOT_FIELD_NAMES = ("code", "duration", "dialogue", "action", "characters", "setting", "camera", "sfx")
 _CODE = re.compile(r"^[0-9]{1,3}[A-Z]{1,2}$")
 _DIALOGUE_LINE = re.compile(r"^\s*([^:\n]{1,40}?)\s*:\s*(.+?)\s*$")
@@ -79,20 +81,31 @@ def validate_code(code: str) -> str:
     if not code:
         raise ShotFieldError("code", "a shot needs a code like 3A")
     if not _CODE.match(code):
-        raise ShotFieldError("code", f"'{code}' is not a shot code (scene number then letters, like 3A)")
+        raise ShotFieldError("code", f"'{code[:12]}' is not a shot code (scene number then letters, like 3A)")
     return code
 
 
-def validate_duration(value: object) -> float:
+def snap_to_frames(seconds: float, fps: int = FRAME_RATE) -> int:
+    """Whole frames at the take's rate: a shot cannot last a fraction of a frame."""
+    return int(round(seconds * fps))
+
+
+def validate_duration(value: object, fps: int = FRAME_RATE) -> float:
+    """Seconds snapped to whole frames first, then checked: 0.0004 s is 0 frames and is refused."""
+    if isinstance(value, bool):
+        raise ShotFieldError("duration", "duration must be a number of seconds, not true/false")
     try:
         seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ShotFieldError("duration", "duration must be a number of seconds") from None
-    if not seconds > 0:
-        raise ShotFieldError("duration", "duration must be more than 0 s")
-    if seconds > MAX_SHOT_SECONDS:
+    if not math.isfinite(seconds):
+        raise ShotFieldError("duration", "duration must be a finite number of seconds")
+    frames = snap_to_frames(seconds, fps) if abs(seconds) < 1e6 else int(math.copysign(1e7, seconds))
+    if frames <= 0:
+        raise ShotFieldError("duration", f"duration must be more than 0 s: at least one frame (1/{fps} s)")
+    if frames > MAX_SHOT_SECONDS * fps:
         raise ShotFieldError("duration", f"a shot is at most {MAX_SHOT_SECONDS:g} s (Veo renders up to 8 s)")
-    return round(seconds, 3)
+    return round(frames / fps, 6)
 
 
 def normalise_characters(value: object) -> tuple[str, ...]:

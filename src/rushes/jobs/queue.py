@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from rushes.redact import redact
 from rushes.store import models as m
 from rushes.store.db import Database
 
@@ -106,7 +107,7 @@ def end_job(session: Session, job: m.RenderJob, state: str, error: str | None = 
         return
     take = session.get(m.Take, job.take_id, with_for_update=True) if job.take_id else None
     job.state = state
-    job.error = error
+    job.error = redact(error) if error else error  # provider reasons are shown to users: no secrets
     job.error_kind = error_kind
     job.finished_at = now()
     job.lease_owner = None

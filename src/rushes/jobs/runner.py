@@ -10,6 +10,7 @@ import threading
 import uuid
 
 from rushes.jobs.faults import crash_point
+from rushes.redact import redact
 from rushes.jobs.queue import backoff_seconds, claim, end_job, heartbeat, now, release
 from rushes.jobs.steps import LeaseLost, locked_job, step_poll, step_recover_submitting, step_submit
 from rushes.store import models as m
@@ -87,7 +88,7 @@ class Worker:
             job = locked_job(session, job_id, self.name)
             crashes = int((job.payload or {}).get("crashes", 0)) + 1
             job.payload = {**job.payload, "crashes": crashes}
-            reason = f"internal error: {type(exc).__name__}: {exc}"[:500]
+            reason = redact(f"internal error: {type(exc).__name__}: {exc}")[:500]  # shown to users: no secrets
             if crashes >= job.max_attempts:
                 end_job(session, job, "failed", reason, "internal", refund=True)
             else:

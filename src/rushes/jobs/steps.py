@@ -10,6 +10,7 @@ from rushes.jobs.faults import crash_point
 from rushes.jobs.queue import backoff_seconds, end_job, lock_job, now, release
 from rushes.jobs.quota import SubmitLimiter
 from rushes.providers.errors import PermanentProviderError, ProviderError, TransientProviderError
+from rushes.redact import redact
 from rushes.providers.video.base import DialogueLine, VideoRequest
 from rushes.store import models as m
 
@@ -54,7 +55,7 @@ def retry_or_fail(rushes, session: Session, job: m.RenderJob, err: TransientProv
         end_job(session, job, "failed", f"gave up after {count} tries: {err.reason}", "transient", refund=True)
         return
     delay = max(err.retry_after or 0.0, backoff_seconds(count, s.retry_base_seconds, s.retry_max_seconds))
-    job.error = f"{err.reason} (retry {count}/{job.max_attempts - 1} in {delay:.0f} s)"
+    job.error = redact(f"{err.reason} (retry {count}/{job.max_attempts - 1} in {delay:.0f} s)")
     job.error_kind = "transient"
     release(job, now() + delay)
 
@@ -171,6 +172,7 @@ def _submission_uncertain(err: TransientProviderError) -> bool:
 
 def _mark_uncertain(rushes, session: Session, job: m.RenderJob, reason: str) -> None:
     """A submit that may have reached the provider without us learning its operation: never resend silently."""
+    reason = redact(reason)
     if rushes.settings.submitting_policy == "resubmit":
         job.state = "queued"
         job.error = f"resubmitting under RUSHES_SUBMITTING_POLICY=resubmit after an unconfirmed submit ({reason})"

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rushes.domain.planning import TakePlan, plan_take
 from rushes.domain.shots import parse_dialogue
+from rushes.domain.text import unstorable
 from rushes.services.accounts import InsufficientCredits, account_of_scene, balance, lock_account
 from rushes.services.errors import Conflict, NotFound
 from rushes.services.snapshot import SceneSnapshot, load_scene
@@ -79,6 +80,8 @@ def confirm_take(app, scene_id: int, idempotency_key: str) -> tuple[int, bool]:
     key = (idempotency_key or "").strip()
     if not key or len(key) > 200:
         raise Conflict("an Idempotency-Key of 1 to 200 characters is required")
+    if unstorable(key):
+        raise Conflict(f"the Idempotency-Key {unstorable(key)}")
     try:
         with app.db.session() as session:
             account_id = account_of_scene(session, scene_id)

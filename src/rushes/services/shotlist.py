@@ -20,7 +20,9 @@ import string
 
 from sqlalchemy.orm import Session
 
-from rushes.domain.shots import MAX_SHOT_SECONDS, ShotFieldError, ShotFields, build_fields, check_unique_codes
+from rushes.domain.shots import (
+    FRAME_RATE, MAX_SHOT_SECONDS, ShotFieldError, ShotFields, build_fields, check_unique_codes, snap_to_frames,
+)
 from rushes.domain.stages import Stage
 from rushes.domain.staleness import shot_list_digest
 from rushes.services.editing import add_shot, latest_shot_version, live_shot_versions
@@ -162,9 +164,11 @@ def split_shot(session: Session, shot_id: int) -> tuple[m.ShotVersion, m.ShotVer
     scene_id = _scene_of(session, shot_id)
     current = latest_shot_version(session, shot_id)
     fields = to_fields(current)
-    first_seconds = round(fields.duration / 2, 3)
-    second_seconds = round(fields.duration - first_seconds, 3)
-    if first_seconds <= 0 or second_seconds <= 0:
+    # Split in whole frames, so the halves add up to the shot exactly and each is a valid duration.
+    frames = snap_to_frames(fields.duration)
+    first_seconds = round((frames - frames // 2) / FRAME_RATE, 6)
+    second_seconds = round((frames // 2) / FRAME_RATE, 6)
+    if frames < 2:
         raise ShotFieldError("duration", "this shot is too short to split")
     action_a, action_b = split_text(fields.action)
     dialogue_a, dialogue_b = split_dialogue(fields.dialogue)

@@ -12,7 +12,10 @@ from fastapi.staticfiles import StaticFiles
 
 from rushes import __version__
 from rushes.services.context import Rushes
+from rushes.redact import install_log_redaction, register_settings
 from rushes.web.errors import install_error_handlers
+from rushes.web.limits import BodyLimitMiddleware
+from rushes.web.schemas import ERROR_RESPONSES
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("rushes.web")
@@ -29,6 +32,8 @@ def _warm_attributor(rushes: Rushes) -> None:
 
 def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo: bool | None = None) -> FastAPI:
     rushes = rushes or Rushes()
+    register_settings(rushes.settings)
+    install_log_redaction()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -71,8 +76,13 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
     from rushes.web.pages import review as review_page
     from rushes.web.pages import routes as pages
 
-    for module in (catalog, takes, edits, review, attribution, events, media, pages, review_page):
+    # Every API answer a client can get is documented: the error models come from web/schemas.py.
+    for module in (catalog, takes, edits, review, attribution, events, media):
+        app.include_router(module.router, responses=ERROR_RESPONSES)
+    for module in (pages, review_page):
         app.include_router(module.router)
+    # Outermost, so no parser sees more of a body than its limit.
+    app.add_middleware(BodyLimitMiddleware)
     _wire_shot_context(app, rushes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
@@ -84,11 +94,14 @@ def _wire_shot_context(app: FastAPI, rushes: Rushes) -> None:
     from rushes.web.api.attribution import resolve_shot_context
 
     def lookup(shot_id):
-        if not str(shot_id).isdigit():
-            from rushes.services.errors import NotFound
+        from rushes.domain.text import MAX_ID, shorten
+        from rushes.services.errors import NotFound
 
-            raise NotFound(f"unknown shot {shot_id}")
+        text = str(shot_id)
+        # ASCII digits only ("²".isdigit() is true) and within a 64-bit id, or it names no shot.
+        if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
+            raise NotFound(f"unknown shot {shorten(text, 24)}")
         with rushes.db.session() as session:
-            return shot_contexts(session, rushes, int(shot_id))
+            return shot_contexts(session, rushes, int(text))
 
     app.dependency_overrides[resolve_shot_context] = lookup

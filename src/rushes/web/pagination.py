@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from fastapi import HTTPException, Query, Request, Response
 
+from rushes.domain.text import MAX_ID
+
 MAX_LIMIT = 500
 
 
@@ -29,7 +31,11 @@ class Page:
         if self.after is None:
             return None
         try:
-            return parse(self.after)
+            value = parse(self.after)
+            # An id or number cursor must fit the database's 64-bit integers, or the query itself fails.
+            if isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+                raise ValueError(self.after)
+            return value
         except (TypeError, ValueError):
             raise HTTPException(422, [{"loc": ["query", "after"], "msg": "not a cursor from this list",
                                        "type": "value_error"}]) from None

@@ -5,25 +5,26 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from rushes.domain.issues import IssueCategory
 from rushes.providers.attribution.base import AttributionRequest, Attributor, ElementLook, ShotContext
 from rushes.providers.attribution.factory import make_attributor
 from rushes.settings import get_settings
+from rushes.web.schemas import ApiModel, BodyId
 
 router = APIRouter()
 
 SceneContext = tuple[ShotContext, tuple[ShotContext, ...], tuple[str, ...]]
 
 
-class LookIn(BaseModel):
+class LookIn(ApiModel):
     kind: Literal["character", "location", "prop"]
     name: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=2000)
 
 
-class ShotIn(BaseModel):
+class ShotIn(ApiModel):
     code: str = Field(min_length=1, max_length=16)
     action: str = Field("", max_length=4000)
     dialogue: str = Field("", max_length=4000)
@@ -48,10 +49,10 @@ class ShotIn(BaseModel):
         )
 
 
-class AttributionIn(BaseModel):
+class AttributionIn(ApiModel):
     description: str = Field(min_length=1, max_length=2000)
-    category: IssueCategory | None = None
-    shot_id: int | str | None = None
+    category: Annotated[IssueCategory, Field(strict=False)] | None = None
+    shot_id: BodyId | Annotated[str, Field(max_length=40)] | None = None
     shot: ShotIn | None = None
     neighbours: list[ShotIn] = Field(default_factory=list, max_length=4)
     scene_elements: list[str] = Field(default_factory=list, max_length=200)

@@ -13,6 +13,7 @@ from rushes.services.views import open_issue_counts, scene_detail, scene_summary
 from rushes.store import models as m
 from rushes.web.deps import get_rushes, get_session
 from rushes.web.pagination import Page, finish, page_params
+from rushes.web.schemas import EntityId
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 
@@ -31,7 +32,7 @@ def list_projects(request: Request, response: Response, page: Page = Depends(pag
 
 
 @router.get("/projects/{project_id}/scenes")
-def list_scenes(project_id: int, request: Request, response: Response, page: Page = Depends(page_params(200)),
+def list_scenes(project_id: EntityId, request: Request, response: Response, page: Page = Depends(page_params(200)),
                 session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)) -> list[dict]:
     """Scenes in order with derived status; paginated (`limit`, `after` = the last scene number seen)."""
     snaps = load_project(session, project_id, rushes.render_spec, page.cursor(int), page.fetch())
@@ -42,7 +43,7 @@ def list_scenes(project_id: int, request: Request, response: Response, page: Pag
 
 
 @router.get("/scenes/{scene_id}")
-def get_scene(scene_id: int, session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)) -> dict:
+def get_scene(scene_id: EntityId, session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)) -> dict:
     return scene_detail(session, load_scene(session, scene_id, rushes.render_spec))
 
 

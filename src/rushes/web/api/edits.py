@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,12 +22,13 @@ from rushes.services.snapshot import load_scene
 from rushes.services.views import open_issue_counts, shot_detail
 from rushes.store import models as m
 from rushes.web.deps import get_rushes, get_session
+from rushes.web.schemas import ApiModel, BodyId, EntityId
 
 router = APIRouter(prefix="/api", tags=["edits"])
 
 
-class ShotPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ShotPatch(ApiModel):
+    model_config = ConfigDict(extra="forbid")  # strict numbers: `duration` is a JSON number, never "8" or true
     code: str | None = None
     duration: float | None = None
     action: str | None = None
@@ -39,40 +40,40 @@ class ShotPatch(BaseModel):
 
 
 class ShotCreate(ShotPatch):
-    after_shot_id: int | None = None
+    after_shot_id: BodyId | None = None
 
 
-class ShotOrder(BaseModel):
-    shot_ids: list[int] = Field(min_length=1)
+class ShotOrder(ApiModel):
+    shot_ids: list[BodyId] = Field(min_length=1, max_length=500)
 
 
-class MergeBody(BaseModel):
-    next_shot_id: int | None = None
+class MergeBody(ApiModel):
+    next_shot_id: BodyId | None = None
 
 
-class LockBody(BaseModel):
+class LockBody(ApiModel):
     stage: Literal[7, 8]
     locked: bool = True
 
 
-class VisualStateBody(BaseModel):
+class VisualStateBody(ApiModel):
     kind: Literal["character", "location", "prop"]
     name: str = Field(min_length=1, max_length=120)
-    description: str
+    description: str = Field(max_length=4000)
 
 
-class DescriptionBody(BaseModel):
-    description: str
+class DescriptionBody(ApiModel):
+    description: str = Field(max_length=4000)
 
 
-class PromptPatch(BaseModel):
+class PromptPatch(ApiModel):
     model_config = ConfigDict(extra="forbid")
     video_prompt: str | None = None
     clear_override: bool = False
     start_frame_only: bool | None = None
 
 
-class FramesBody(BaseModel):
+class FramesBody(ApiModel):
     kinds: list[Literal["start", "end"]] = Field(default_factory=lambda: ["start", "end"], min_length=1)
 
 
@@ -100,7 +101,7 @@ def _order(rushes: Rushes, session: Session, scene_id: int) -> list[dict]:
 # ---- Stage 7: shot list -------------------------------------------------------------------------
 
 @router.patch("/shots/{shot_id}")
-def patch_shot(shot_id: int, body: ShotPatch, rushes: Rushes = Depends(get_rushes)) -> dict:
+def patch_shot(shot_id: EntityId, body: ShotPatch, rushes: Rushes = Depends(get_rushes)) -> dict:
     from rushes.services.editing import update_shot
 
     changes = body.model_dump(exclude_unset=True)
@@ -113,7 +114,7 @@ def patch_shot(shot_id: int, body: ShotPatch, rushes: Rushes = Depends(get_rushe
 
 
 @router.post("/scenes/{scene_id}/shots", status_code=201)
-def add_shot(scene_id: int, body: ShotCreate, rushes: Rushes = Depends(get_rushes)) -> dict:
+def add_shot(scene_id: EntityId, body: ShotCreate, rushes: Rushes = Depends(get_rushes)) -> dict:
     values = body.model_dump(exclude={"after_shot_id"}, exclude_none=True)
     with rushes.db.session() as session:
         version = shotlist.insert_shot(session, scene_id, values, body.after_shot_id)
@@ -122,21 +123,21 @@ def add_shot(scene_id: int, body: ShotCreate, rushes: Rushes = Depends(get_rushe
 
 
 @router.delete("/shots/{shot_id}")
-def delete_shot(shot_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+def delete_shot(shot_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         version = shotlist.delete_shot(session, shot_id)
         return {"version": shotlist.version_view(version), "order": _order(rushes, session, _scene_id(session, shot_id))}
 
 
 @router.post("/scenes/{scene_id}/shots/order")
-def reorder(scene_id: int, body: ShotOrder, rushes: Rushes = Depends(get_rushes)) -> dict:
+def reorder(scene_id: EntityId, body: ShotOrder, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         versions = shotlist.reorder_shots(session, scene_id, body.shot_ids)
         return {"versions": [shotlist.version_view(v) for v in versions], "order": _order(rushes, session, scene_id)}
 
 
 @router.post("/shots/{shot_id}/split", status_code=201)
-def split(shot_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+def split(shot_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         first, second = shotlist.split_shot(session, shot_id)
         return {"versions": [shotlist.version_view(first), shotlist.version_view(second)],
@@ -144,7 +145,7 @@ def split(shot_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
 
 
 @router.post("/shots/{shot_id}/merge")
-def merge(shot_id: int, body: MergeBody | None = None, rushes: Rushes = Depends(get_rushes)) -> dict:
+def merge(shot_id: EntityId, body: MergeBody | None = None, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         version = shotlist.merge_shots(session, shot_id, body.next_shot_id if body else None)
         return {"version": shotlist.version_view(version), "shot": _shot_now(rushes, session, shot_id),
@@ -152,7 +153,7 @@ def merge(shot_id: int, body: MergeBody | None = None, rushes: Rushes = Depends(
 
 
 @router.post("/scenes/{scene_id}/locks")
-def lock(scene_id: int, body: LockBody, rushes: Rushes = Depends(get_rushes)) -> dict:
+def lock(scene_id: EntityId, body: LockBody, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         if session.get(m.Scene, scene_id) is None:
             raise NotFound(f"unknown scene {scene_id}")
@@ -164,35 +165,35 @@ def lock(scene_id: int, body: LockBody, rushes: Rushes = Depends(get_rushes)) ->
 # ---- Stage 8: visual definition -----------------------------------------------------------------
 
 @router.post("/scenes/{scene_id}/visual-states", status_code=201)
-def save_visual_state(scene_id: int, body: VisualStateBody, rushes: Rushes = Depends(get_rushes)) -> dict:
+def save_visual_state(scene_id: EntityId, body: VisualStateBody, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         state = visuals.save_visual_state(session, scene_id, body.kind, body.name, body.description)
         return visuals.state_view(session.get(m.VisualElement, state.element_id), state)
 
 
 @router.patch("/visual-elements/{element_id}")
-def update_visual_state(element_id: int, body: DescriptionBody, rushes: Rushes = Depends(get_rushes)) -> dict:
+def update_visual_state(element_id: EntityId, body: DescriptionBody, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         state = visuals.update_element(session, element_id, body.description)
         return visuals.state_view(session.get(m.VisualElement, element_id), state)
 
 
 @router.delete("/visual-elements/{element_id}")
-def delete_visual_state(element_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+def delete_visual_state(element_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         state = visuals.delete_element(session, element_id)
         return visuals.state_view(session.get(m.VisualElement, element_id), state)
 
 
 @router.get("/visual-elements/{element_id}/history")
-def visual_state_history(element_id: int, session: Session = Depends(get_session)) -> list[dict]:
+def visual_state_history(element_id: EntityId, session: Session = Depends(get_session)) -> list[dict]:
     return visuals.element_history(session, element_id)
 
 
 # ---- Stage 9: prompts ---------------------------------------------------------------------------
 
 @router.patch("/shots/{shot_id}/prompt")
-def patch_prompt(shot_id: int, body: PromptPatch, rushes: Rushes = Depends(get_rushes)) -> dict:
+def patch_prompt(shot_id: EntityId, body: PromptPatch, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         prompt = prompting.edit_prompt(rushes, session, shot_id, video_prompt=body.video_prompt,
                                        clear_override=body.clear_override, start_frame_only=body.start_frame_only)
@@ -200,14 +201,14 @@ def patch_prompt(shot_id: int, body: PromptPatch, rushes: Rushes = Depends(get_r
 
 
 @router.post("/shots/{shot_id}/prompt/reassemble")
-def reassemble_prompt(shot_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+def reassemble_prompt(shot_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         prompt = prompting.reassemble(rushes, session, shot_id)
         return {"version": prompting.prompt_view(prompt), "shot": _shot_now(rushes, session, shot_id)}
 
 
 @router.post("/scenes/{scene_id}/prompts/reassemble")
-def reassemble_scene(scene_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+def reassemble_scene(scene_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         prompts = prompting.reassemble_scene(rushes, session, scene_id)
         return {"versions": [prompting.prompt_view(p) for p in prompts]}
@@ -216,14 +217,14 @@ def reassemble_scene(scene_id: int, rushes: Rushes = Depends(get_rushes)) -> dic
 # ---- Stage 10: frames ---------------------------------------------------------------------------
 
 @router.post("/shots/{shot_id}/frames", status_code=202)
-def regenerate_frames(shot_id: int, body: FramesBody | None = None, rushes: Rushes = Depends(get_rushes)) -> dict:
+def regenerate_frames(shot_id: EntityId, body: FramesBody | None = None, rushes: Rushes = Depends(get_rushes)) -> dict:
     kinds = tuple(dict.fromkeys((body or FramesBody()).kinds))
     job_id = enqueue_frames(rushes, shot_id, kinds)
     return {"job_id": job_id, "shot_id": shot_id, "kinds": list(kinds), "status_url": f"/api/jobs/{job_id}"}
 
 
 @router.get("/shots/{shot_id}/frames/job")
-def latest_frames_job(shot_id: int, session: Session = Depends(get_session)) -> dict:
+def latest_frames_job(shot_id: EntityId, session: Session = Depends(get_session)) -> dict:
     """The shot's newest frames job, so a reloaded page picks its progress up again."""
     _scene_id(session, shot_id)
     job = session.scalar(select(m.RenderJob).where(m.RenderJob.shot_id == shot_id, m.RenderJob.kind == "frames")
@@ -236,7 +237,7 @@ def latest_frames_job(shot_id: int, session: Session = Depends(get_session)) -> 
 
 
 @router.post("/shots/{shot_id}/frames/upload", status_code=201)
-async def upload_frame(shot_id: int, kind: Literal["start", "end"] = Form(...), file: UploadFile = File(...),
+async def upload_frame(shot_id: EntityId, kind: Literal["start", "end"] = Form(...), file: UploadFile = File(...),
                        rushes: Rushes = Depends(get_rushes)) -> dict:
     # Read one byte past the limit: enough to refuse an oversized file without holding all of it.
     data = await file.read(MAX_IMAGE_BYTES + 1)
@@ -260,7 +261,7 @@ def _store_upload(rushes: Rushes, shot_id: int, kind: str, data: bytes) -> dict:
 
 
 @router.post("/shots/{shot_id}/frames/approve")
-def approve(shot_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+def approve(shot_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         shot = _shot_now(rushes, session, shot_id)
         if shot is None:
@@ -275,17 +276,17 @@ def approve(shot_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
 # ---- Stage 11, history, rail --------------------------------------------------------------------
 
 @router.get("/scenes/{scene_id}/plan")
-def get_plan(scene_id: int, session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)) -> dict:
+def get_plan(scene_id: EntityId, session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)) -> dict:
     return checkout(rushes, session, load_scene(session, scene_id, rushes.render_spec))
 
 
 @router.get("/shots/{shot_id}/history")
-def history(shot_id: int, session: Session = Depends(get_session)) -> dict:
+def history(shot_id: EntityId, session: Session = Depends(get_session)) -> dict:
     return shot_history(session, shot_id)
 
 
 @router.get("/scenes/{scene_id}/rail")
-def rail(scene_id: int, session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)) -> dict:
+def rail(scene_id: EntityId, session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)) -> dict:
     snap = load_scene(session, scene_id, rushes.render_spec)
     return {"scene_id": scene_id, "status": snap.status.value, "stages": scene_rail(session, snap),
             "upstream_changes": upstream_changes(snap)}

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from rushes.domain.text import MAX_ID
 from rushes.services.accounts import default_account
 from rushes.services.errors import NotFound
 from rushes.services.notifications import list_notifications, notification_view, unread_count
 from rushes.store import models as m
 from rushes.web.deps import get_session
 from rushes.web.pagination import Page, finish, page_params
+from rushes.web.schemas import EntityId
 
 router = APIRouter(prefix="/api", tags=["notifications"])
 STREAM_SECONDS = 300.0
@@ -22,15 +25,17 @@ KEEPALIVE_SECONDS = 15.0
 
 
 @router.get("/events")
-async def events(request: Request):
-    """A stream of `notification` (and `job`) events; resumes after Last-Event-ID, else from now on.
+async def events(request: Request,
+                 last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0, le=MAX_ID)] = None,
+                 after: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None):
+    """A stream of `notification` (and `job`) events; resumes after Last-Event-ID (or ?after=), else from now on.
 
     The stream waits on the process's broadcaster (services/broadcast.py): it holds no database
-    connection and no lock while nothing happens.
+    connection and no lock while nothing happens. The cursor is an event id; anything else is
+    refused with 422 rather than silently restarting from now (dropping the events missed).
     """
     broadcaster = request.app.state.broadcaster
-    last = request.headers.get("last-event-id") or request.query_params.get("after")
-    after = int(last) if last and last.isdigit() else None
+    after = last_event_id if last_event_id is not None else after
     scope = await run_in_threadpool(broadcaster.scope_of_request)
     sub = broadcaster.subscribe(scope)  # before the replay, so nothing falls between the two
     try:
@@ -83,7 +88,7 @@ def notifications(request: Request, response: Response, page: Page = Depends(pag
 
 
 @router.post("/notifications/{notification_id}/read")
-def mark_read(notification_id: int, session: Session = Depends(get_session)) -> dict:
+def mark_read(notification_id: EntityId, session: Session = Depends(get_session)) -> dict:
     from datetime import datetime, timezone
 
     note = session.get(m.Notification, notification_id)

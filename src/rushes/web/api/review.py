@@ -2,45 +2,48 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import math
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from rushes.domain.issues import IssueCategory
+from rushes.domain.text import MAX_ID
 from rushes.services import review
 from rushes.services.context import Rushes
 from rushes.services.errors import NotFound
 from rushes.store import models as m
 from rushes.web.deps import get_rushes, get_session
 from rushes.web.pagination import Page, finish, page_params
+from rushes.web.schemas import ApiModel, BodyId, EntityId, OptionalQueryId
 
 router = APIRouter(prefix="/api", tags=["review"])
 
 
-class IssueIn(BaseModel):
+class IssueIn(ApiModel):
     scene_time: float = Field(ge=0)
-    category: IssueCategory
+    category: Annotated[IssueCategory, Field(strict=False)]  # the enum's string value
     description: str = Field(min_length=1, max_length=2000)
     stage: Literal[7, 8, 9, 10] | None = None
-    take_id: int | None = None
-    shot_id: int | None = None
+    take_id: BodyId | None = None
+    shot_id: BodyId | None = None
 
 
-class IssuePatch(BaseModel):
+class IssuePatch(ApiModel):
     description: str | None = Field(None, min_length=1, max_length=2000)
-    category: IssueCategory | None = None
+    category: Annotated[IssueCategory, Field(strict=False)] | None = None
     stage: Literal[7, 8, 9, 10] | None = None
     status: Literal["open", "resolved"] | None = None
 
 
-class RouteIn(BaseModel):
+class RouteIn(ApiModel):
     stage: Literal[7, 8, 9, 10]
 
 
-class CompleteIn(BaseModel):
-    take_id: int | None = None
+class CompleteIn(ApiModel):
+    take_id: BodyId | None = None
 
 
 def _scene(session: Session, scene_id: int) -> m.Scene:
@@ -51,7 +54,7 @@ def _scene(session: Session, scene_id: int) -> m.Scene:
 
 
 @router.get("/scenes/{scene_id}/cut")
-def get_cut(scene_id: int, take: int | None = None, session: Session = Depends(get_session)) -> dict:
+def get_cut(scene_id: EntityId, take: OptionalQueryId = None, session: Session = Depends(get_session)) -> dict:
     """The take's shots in scene time (latest take unless `take` is given), ready for <scene-player>."""
     _scene(session, scene_id)
     return review.cut(session, scene_id, take)
@@ -59,11 +62,14 @@ def get_cut(scene_id: int, take: int | None = None, session: Session = Depends(g
 
 def _issue_cursor(text: str) -> tuple[float, int]:
     time, last_id = text.split("_")
-    return float(time), int(last_id)
+    seconds, number = float(time), int(last_id)
+    if not math.isfinite(seconds) or not 0 <= number <= MAX_ID:
+        raise ValueError(text)  # a cursor this list never hands out
+    return seconds, number
 
 
 @router.get("/scenes/{scene_id}/issues")
-def get_issues(scene_id: int, request: Request, response: Response, page: Page = Depends(page_params(200)),
+def get_issues(scene_id: EntityId, request: Request, response: Response, page: Page = Depends(page_params(200)),
                session: Session = Depends(get_session)) -> list[dict]:
     """Issues in scene-time order; paginated (`limit`, `after` from the Link header)."""
     _scene(session, scene_id)
@@ -72,26 +78,26 @@ def get_issues(scene_id: int, request: Request, response: Response, page: Page =
 
 
 @router.post("/scenes/{scene_id}/issues", status_code=201)
-def pin_issue(scene_id: int, body: IssueIn, rushes: Rushes = Depends(get_rushes)) -> dict:
+def pin_issue(scene_id: EntityId, body: IssueIn, rushes: Rushes = Depends(get_rushes)) -> dict:
     return review.pin_issue(rushes, scene_id, body.model_dump())
 
 
 @router.patch("/issues/{issue_id}")
-def edit_issue(issue_id: int, body: IssuePatch, rushes: Rushes = Depends(get_rushes)) -> dict:
+def edit_issue(issue_id: EntityId, body: IssuePatch, rushes: Rushes = Depends(get_rushes)) -> dict:
     return review.edit_issue(rushes, issue_id, body.model_dump(exclude_none=True))
 
 
 @router.delete("/issues/{issue_id}", status_code=204)
-def delete_issue(issue_id: int, rushes: Rushes = Depends(get_rushes)) -> Response:
+def delete_issue(issue_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> Response:
     review.delete_issue(rushes, issue_id)
     return Response(status_code=204)
 
 
 @router.post("/scenes/{scene_id}/route")
-def route_issues(scene_id: int, body: RouteIn, rushes: Rushes = Depends(get_rushes)) -> dict:
+def route_issues(scene_id: EntityId, body: RouteIn, rushes: Rushes = Depends(get_rushes)) -> dict:
     return review.route(rushes, scene_id, body.stage)
 
 
 @router.post("/scenes/{scene_id}/complete")
-def complete(scene_id: int, body: CompleteIn | None = None, rushes: Rushes = Depends(get_rushes)) -> dict:
+def complete(scene_id: EntityId, body: CompleteIn | None = None, rushes: Rushes = Depends(get_rushes)) -> dict:
     return review.complete_scene(rushes, scene_id, body.take_id if body else None)

@@ -13,12 +13,13 @@ from rushes.services.errors import NotFound
 from rushes.store import models as m
 from rushes.web.deps import get_rushes, get_session
 from rushes.web.pagination import Page, finish, page_params
+from rushes.web.schemas import EntityId
 
 router = APIRouter(prefix="/api", tags=["renders"])
 
 
 @router.post("/scenes/{scene_id}/takes", status_code=201)
-def create_take(scene_id: int, idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=200),
+def create_take(scene_id: EntityId, idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=200),
                 rushes: Rushes = Depends(get_rushes)):
     """Charge, create the take and enqueue its renders; the same key again returns the same take."""
     take_id, created = confirm_take(rushes, scene_id, idempotency_key)
@@ -28,7 +29,7 @@ def create_take(scene_id: int, idempotency_key: str = Header(..., alias="Idempot
 
 
 @router.get("/scenes/{scene_id}/takes")
-def list_takes(scene_id: int, request: Request, response: Response, page: Page = Depends(page_params(100)),
+def list_takes(scene_id: EntityId, request: Request, response: Response, page: Page = Depends(page_params(100)),
                session: Session = Depends(get_session)) -> list[dict]:
     """Takes newest first; paginated (`limit`, `after` = the last take number seen)."""
     if session.get(m.Scene, scene_id) is None:
@@ -38,17 +39,17 @@ def list_takes(scene_id: int, request: Request, response: Response, page: Page =
 
 
 @router.get("/takes/{take_id}")
-def get_take(take_id: int, session: Session = Depends(get_session)) -> dict:
+def get_take(take_id: EntityId, session: Session = Depends(get_session)) -> dict:
     return take_service.take_view(session, take_id)
 
 
 @router.post("/takes/{take_id}/cancel")
-def cancel(take_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+def cancel(take_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     return take_service.cancel_take(rushes, take_id)
 
 
 @router.get("/jobs/{job_id}")
-def get_job(job_id: int, session: Session = Depends(get_session)) -> dict:
+def get_job(job_id: EntityId, session: Session = Depends(get_session)) -> dict:
     job = session.get(m.RenderJob, job_id)
     if job is None:
         raise NotFound(f"unknown job {job_id}")
@@ -56,10 +57,10 @@ def get_job(job_id: int, session: Session = Depends(get_session)) -> dict:
 
 
 @router.post("/jobs/{job_id}/resubmit")
-def resubmit(job_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+def resubmit(job_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     return take_service.resolve_attention(rushes, job_id, "resubmit")
 
 
 @router.post("/jobs/{job_id}/abandon")
-def abandon(job_id: int, rushes: Rushes = Depends(get_rushes)) -> dict:
+def abandon(job_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     return take_service.resolve_attention(rushes, job_id, "abandon")

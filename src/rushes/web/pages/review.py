@@ -13,12 +13,13 @@ from rushes.services.notifications import mark_scene_read
 from rushes.services.takes import scene_takes
 from rushes.web.deps import get_rushes, get_session
 from rushes.web.pages.helpers import render, scene_context
+from rushes.web.schemas import EntityId, OptionalQueryId
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/scenes/{scene_id}/review", response_class=HTMLResponse)
-def review_page(scene_id: int, request: Request, take: int | None = None,
+def review_page(scene_id: EntityId, request: Request, take: OptionalQueryId = None,
                 session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)):
     try:
         mark_scene_read(session, scene_id)

@@ -25,6 +25,7 @@ from rushes.services.visuals import shots_using
 from rushes.store import models as m
 from rushes.web.deps import get_rushes, get_session
 from rushes.web.pages.helpers import page_context, render, scene_context
+from rushes.web.schemas import EntityId, OptionalQueryId
 
 router = APIRouter(include_in_schema=False)
 REVIEWABLE = (SceneStatus.READY_FOR_REVIEW.value, SceneStatus.COMPLETE.value)
@@ -47,7 +48,7 @@ def projects(request: Request, session: Session = Depends(get_session), rushes: 
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
-def script_hub(project_id: int, request: Request, scene: int | None = None, session: Session = Depends(get_session),
+def script_hub(project_id: EntityId, request: Request, scene: OptionalQueryId = None, session: Session = Depends(get_session),
                rushes: Rushes = Depends(get_rushes)):
     project = session.get(m.Project, project_id)
     if project is None:
@@ -76,7 +77,7 @@ def script_hub(project_id: int, request: Request, scene: int | None = None, sess
 
 
 @router.get("/scenes/{scene_id}")
-def scene_entry(scene_id: int, session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)):
+def scene_entry(scene_id: EntityId, session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)):
     """A scene's own address lands on the stage where its work is now."""
     snap = load_scene(session, scene_id, rushes.render_spec)
     rail = scene_rail(session, snap)
@@ -105,7 +106,7 @@ def _rearview(snap) -> dict[int, dict]:
 
 
 @router.get("/scenes/{scene_id}/stage/{stage}", response_class=HTMLResponse)
-def stage_page(scene_id: int, stage: int, request: Request, error: str | None = None,
+def stage_page(scene_id: EntityId, stage: int, request: Request, error: str | None = None,
                session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)):
     if stage == Stage.SCRIPT_HUB or stage == Stage.REVIEW:
         scene = session.get(m.Scene, scene_id)
@@ -138,7 +139,7 @@ def stage_page(scene_id: int, stage: int, request: Request, error: str | None = 
 
 
 @router.post("/scenes/{scene_id}/stage/11/confirm")
-def confirm_form(scene_id: int, idempotency_key: str = Form(...), rushes: Rushes = Depends(get_rushes)):
+def confirm_form(scene_id: EntityId, idempotency_key: str = Form(...), rushes: Rushes = Depends(get_rushes)):
     """The no-script fallback of Confirm & Render: same service, same idempotency key from the page."""
     try:
         take_id, _ = confirm_take(rushes, scene_id, idempotency_key)
@@ -149,7 +150,7 @@ def confirm_form(scene_id: int, idempotency_key: str = Form(...), rushes: Rushes
 
 
 @router.get("/shots/{shot_id}/history", response_class=HTMLResponse)
-def history_page(shot_id: int, request: Request, session: Session = Depends(get_session),
+def history_page(shot_id: EntityId, request: Request, session: Session = Depends(get_session),
                  rushes: Rushes = Depends(get_rushes)):
     try:
         history = shot_history(session, shot_id)

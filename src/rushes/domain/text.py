@@ -1,0 +1,24 @@
+"""Text a database can store: no NUL (PostgreSQL refuses it in text) and no lone UTF-16 surrogates."""
+
+from __future__ import annotations
+
+import re
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+MAX_ID = 2**63 - 1  # the largest id a BIGINT holds; SQLite INTEGER is the same width
+
+
+def unstorable(text: str) -> str | None:
+    """Why `text` cannot be stored, or None when it can."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "must not contain the NUL character"
+    return "must be valid Unicode (it has a lone surrogate)"
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """A printable, bounded echo of user input for an error message."""
+    safe = text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+    return safe if len(safe) <= limit else safe[: limit - 1] + "…"
