@@ -20,6 +20,7 @@ bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_attribution.py
 	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_streams.py
+	$(BIN)/python bench/bench_integrity.py
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -220,7 +220,8 @@
         ${s.quota ? `data-quota-eta="${s.quota.eta_seconds}"` : ''}>
         <span class="code">${esc(s.code)}</span><span class="pstate">${esc(window.Rushes.shotStateLabel(s))}</span>
         <span class="bar"><i style="width:${Math.round(s.progress * 100)}%"></i></span>
-        ${s.error ? `<span class="perr danger-text small">${esc(s.error)}</span>` : ''}</div>`).join('');
+        ${s.error ? `<span class="perr danger-text small">${esc(s.error)}</span>` : ''}
+        ${window.RushesAttention.buttons(s)}</div>`).join('');
     take.shots.forEach((s) => {
       const row = document.querySelector(`#shot-list .shot-row[data-shot-id="${s.shot_id}"] .shot-state`);
       if (row && !cut.shots.find((c) => c.shot_id === s.shot_id && c.state === 'ready')) {
@@ -237,6 +238,7 @@
     }
     setTimeout(pollTake, 1000);
   }
+  if ($('progress-shots')) window.RushesAttention.wire($('progress-shots'));
   $('cancel-take').addEventListener('click', async () => {
     if (!confirm('Cancel this render? Shots not yet sent are refunded.')) return;
     try { await api('POST', `/api/takes/${takeId}/cancel`); } catch (err) { alert(err.message); }

@@ -13,7 +13,8 @@
     async function tick() {
       let take;
       try { take = await (await fetch(`/api/takes/${takeId}`)).json(); } catch (e) { setTimeout(tick, 2000); return; }
-      box.innerHTML = `<div class="chips">${chips(take)}</div>` + (take.finished ? '' :
+      box.innerHTML = `<div class="chips">${chips(take)}</div>` +
+        take.shots.map((s) => window.RushesAttention.buttons(s)).join('') + (take.finished ? '' :
         `<button class="btn btn-small cancel-take" type="button">Cancel render</button>`);
       const cancel = box.querySelector('.cancel-take');
       if (cancel) cancel.onclick = async () => {
@@ -33,6 +34,7 @@
         status.replaceWith(link);
       }
     }
+    window.RushesAttention.wire(box);
     tick();
   }
   document.querySelectorAll('[data-take-progress]').forEach(watch);
