@@ -212,3 +212,22 @@ def test_a_rolled_back_notification_is_never_announced(served):
             await response.aclose()
 
     asyncio.run(scenario())
+
+
+def test_a_closed_page_leaves_the_broadcaster(served):
+    rushes, app, url, ids = served
+    broadcaster = app.state.broadcaster
+
+    async def scenario():
+        async with httpx.AsyncClient(timeout=30) as client:
+            opened = [await _open(client, url) for _ in range(3)]
+            assert len(broadcaster.subscribers) == 3
+            for response, _ in opened:
+                await response.aclose()
+        for _ in range(200):  # the server notices the closed socket; bounded wait, not a timing claim
+            if not broadcaster.subscribers:
+                break
+            await asyncio.sleep(0.1)
+        assert broadcaster.subscribers == set()
+
+    asyncio.run(scenario())

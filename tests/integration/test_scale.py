@@ -6,6 +6,7 @@ bench/bench_scale.py.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,47 @@ def test_lists_are_paginated_with_a_next_link(features):
         assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "after"]
         assert client.get("/api/projects?limit=0").status_code == 422
         assert client.get("/api/projects?limit=501").status_code == 422
+
+
+def _chain(client, url: str, limit: int) -> list:
+    """Follow Link rel=next from the first page; every page holds at most `limit` items."""
+    items, url = [], f"{url}{'&' if '?' in url else '?'}limit={limit}"
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.text[:200]
+        body = response.json()
+        page = body["items"] if isinstance(body, dict) else body
+        assert len(page) <= limit
+        items += page
+        url = response.headers.get("link", "").partition(">")[0].lstrip("<") or None
+    return items
+
+
+def test_issues_takes_and_notifications_page_through_to_the_whole_list(tmp_path):
+    rushes = make_rushes(tmp_path)
+    _, scene_ids, _ = _import(rushes, tmp_path / "one", 1)
+    scene = scene_ids[0]
+    with rushes.db.session() as session:
+        shot = load_scene(session, scene, rushes.render_spec).shot_ids[0]
+        account = default_account(session).id
+        for n, time_ in enumerate([3.0, 1.5, 1.5, 1.5, 7.25, 0.0, 1.5]):  # ties on scene time cross page edges
+            session.add(m.ReviewIssue(scene_id=scene, shot_id=shot, scene_time=time_, shot_time=time_,
+                                      category="timing", description=f"note {n}", stage=7))
+        for n in range(1, 6):
+            session.add(m.Take(scene_id=scene, number=n, idempotency_key=f"k{n}", render={},
+                               finished_at=datetime.now(timezone.utc)))
+        for n in range(7):
+            session.add(m.Notification(account_id=account, scene_id=scene, kind="take_finished", title=f"t{n}", url="/"))
+    with TestClient(create_app(rushes, load_demo=False)) as client:
+        for url in (f"/api/scenes/{scene}/issues", f"/api/scenes/{scene}/takes"):
+            whole = client.get(url).json()
+            assert len(whole) in (7, 5)
+            for limit in (1, 2, 3):
+                assert _chain(client, url, limit) == whole
+        whole = client.get("/api/notifications").json()
+        assert whole["unread"] == 7 and len(whole["items"]) == 7
+        first = client.get("/api/notifications?limit=2").json()
+        assert first["unread"] == 7  # the count is the account's, not the page's
+        assert _chain(client, "/api/notifications", 3) == whole["items"]
+        assert client.get(f"/api/scenes/{scene}/issues?after=nonsense").status_code == 422
+    rushes.db.dispose()

@@ -34,27 +34,22 @@ async def events(request: Request,
     connection and no lock while nothing happens. The cursor is an event id; anything else is
     refused with 422 rather than silently restarting from now (dropping the events missed).
     """
-    broadcaster = request.app.state.broadcaster
     after = last_event_id if last_event_id is not None else after
-    scope = await run_in_threadpool(broadcaster.scope_of_request)
-    sub = broadcaster.subscribe(scope)  # before the replay, so nothing falls between the two
-    try:
-        replay = await run_in_threadpool(broadcaster.replay, scope, after) if after is not None else []
-    except BaseException:
-        broadcaster.unsubscribe(sub)
-        raise
-    return StreamingResponse(_stream(request, broadcaster, sub, replay, after or 0), media_type="text/event-stream",
+    return StreamingResponse(_stream(request, request.app.state.broadcaster, after), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-async def _stream(request: Request, broadcaster, sub, replay, sent: int):
+async def _stream(request: Request, broadcaster, after: int | None):
     loop = asyncio.get_running_loop()
     # A stream ends after a while and the browser reconnects from its Last-Event-ID, so no
     # connection outlives a deploy or a restart for long.
     deadline = loop.time() + STREAM_SECONDS
+    scope = await run_in_threadpool(broadcaster.scope_of_request)
+    sub = broadcaster.subscribe(scope)  # before the replay, so nothing falls between the two
     try:
-        yield "retry: 1000\n\n"
-        for ev in replay:
+        yield "retry: 1000\n\n"  # the first line a page reads: from here on it misses nothing
+        sent = after or 0
+        for ev in (await run_in_threadpool(broadcaster.replay, scope, after) if after is not None else []):
             sent = ev.id
             yield ev.sse()
         while not getattr(request.app.state, "stopping", False):
