@@ -78,6 +78,7 @@ def start_server(rushes, port: int) -> subprocess.Popen:
 
 
 async def api_latency(client: httpx.AsyncClient, base: str, ids: dict, requests: int) -> dict:
+    """label -> request times in ms."""
     out = {}
     for label, path in (("GET /api/account", "/api/account"), ("GET /api/scenes/{id}", f"/api/scenes/{ids['scene']}")):
         for _ in range(5):
@@ -88,7 +89,7 @@ async def api_latency(client: httpx.AsyncClient, base: str, ids: dict, requests:
             response = await client.get(base + path)
             times.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200, response.text[:200]
-        out[label] = (statistics.median(times), p95(times))
+        out[label] = times
     return out
 
 
@@ -145,6 +146,12 @@ async def run(rushes, ids: dict, port: int, streams: int, requests: int, toasts:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
     result["toasts"] = delays
+    await asyncio.sleep(2.0)  # the server lets the closed streams go
+    async with httpx.AsyncClient(timeout=30) as api:
+        after = await api_latency(api, base, ids, requests)
+    # Idle figures are taken before and after the streams, so a busy spell on the machine does not
+    # land on one side only.
+    result["idle"] = {k: v + after[k] for k, v in result["idle"].items()}
     return result
 
 
@@ -198,8 +205,9 @@ def main() -> None:
     print(f"| database | request | 0 streams median / p95 | {args.streams} streams median / p95 | p95 ratio |")
     print("|---|---|---|---|---|")
     for db, res in results.items():
-        for label, (median0, p0) in res["idle"].items():
-            median1, p1 = res["open"][label]
+        for label, idle in res["idle"].items():
+            median0, p0 = statistics.median(idle), p95(idle)
+            median1, p1 = statistics.median(res["open"][label]), p95(res["open"][label])
             print(f"| {db} | {label} | {median0:.1f} / {p0:.1f} ms | {median1:.1f} / {p1:.1f} ms | {p1 / p0:.2f}x |")
     for db, res in results.items():
         every = [d[0] for d in res["toasts"]]
