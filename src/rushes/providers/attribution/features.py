@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rushes.providers.attribution.base import AttributionRequest, ElementLook, ShotContext
-from rushes.providers.attribution.lexicon import CUE_PHRASES, CUE_STEMS, PRAISE_SYMBOLS
+from rushes.providers.attribution.lexicon import CUE_PHRASES, CUE_STEMS, CUE_WORDS, PRAISE_SYMBOLS
 
 # Shot codes in this pipeline are a scene number and a letter ("3B"); letters stop at L so
 # units like "4s" or "8 sec" are not read as shots.
@@ -103,6 +103,9 @@ def _cue_spans(lowered: str, tokens: list[tuple[str, int, int]]) -> dict[str, li
     for norm, start, end in tokens:
         for group, stem_re in _STEM_RES.items():
             if stem_re.match(norm):
+                hits.setdefault(group, []).append((start, end))
+        for group, words in CUE_WORDS.items():
+            if norm in words:
                 hits.setdefault(group, []).append((start, end))
     for group, phrase_re in _PHRASE_RES.items():
         for m in phrase_re.finditer(lowered):

@@ -44,17 +44,25 @@ CUE_STEMS: dict[str, tuple[str, ...]] = {
               "goal", "exposition", "setup", "payoff", "understand", "explain", "reason", "context", "plant",
               "block", "coverage", "insert", "reaction", "cliché", "cliche", "twist", "arc", "stakes", "nonsense",
               "contradict", "buy", "believ", "ending", "turn", "intent", "scene", "script", "writing", "say"),
-    "praise": ("love", "great", "nice", "beautiful", "perfect", "amazing", "stunning", "brilliant", "gorgeous",
-               "fab", "wow", "cute", "good", "approved", "nailed", "lovely", "excellent", "awesome", "superb",
-               "fantastic", "moving", "yes", "keep", "cool", "bravo", "wonderful"),
-    "offpipe": ("invoice", "billing", "bill", "password", "login", "logged", "download", "export", "upload",
-                "browser", "site", "page", "app", "button", "refund", "contract", "call", "meeting", "schedule",
-                "colleague", "invite", "subtitle", "logo", "socials", "instagram", "vertical", "dark", "currency",
-                "account", "credits", "paying", "pay", "crash", "email", "accounting", "client", "premiere",
-                "xml", "office", "cutdown", "tiktok", "youtube", "approve", "renders", "episode", "producer"),
-    "vague": ("something", "off", "wrong", "weird", "hmm", "meh", "idk", "dunno", "fix", "redo", "better",
-              "work", "feel", "not", "this", "it", "eh", "ugh", "whatever", "fine", "ok", "okay", "change",
-              "quite", "there", "sure", "try"),
+    "praise": ("love", "great", "beautiful", "perfect", "amazing", "stunning", "brilliant", "gorgeous",
+               "approved", "nailed", "lovely", "excellent", "awesome", "superb", "fantastic", "bravo",
+               "wonderful"),
+    "offpipe": ("invoice", "billing", "password", "login", "logged", "download", "export", "upload",
+                "browser", "refund", "contract", "meeting", "schedule", "colleague", "invite", "subtitle",
+                "socials", "instagram", "currency", "account", "credits", "paying", "crash", "email",
+                "accounting", "premiere", "cutdown", "tiktok", "youtube", "episode", "producer"),
+}
+
+# Short or common words that only count as a cue when they are the whole token ("app" is not
+# "appears", "call" is not "Callum", "off" is not "office").
+CUE_WORDS: dict[str, frozenset[str]] = {
+    "praise": frozenset({"nice", "fab", "wow", "cute", "good", "yes", "cool", "keep", "moving", "thanks", "thx",
+                         "merci", "gracias", "bien", "parfait", "bueno"}),
+    "offpipe": frozenset({"app", "site", "page", "button", "call", "bill", "pay", "logo", "vertical", "client",
+                          "office", "link", "team", "monday", "tomorrow", "version", "share"}),
+    "vague": frozenset({"something", "off", "wrong", "weird", "hmm", "meh", "idk", "dunno", "fix", "redo",
+                        "better", "work", "feel", "feels", "not", "this", "it", "eh", "ugh", "whatever", "fine",
+                        "ok", "okay", "change", "quite", "there", "sure", "try", "again", "same", "nope"}),
 }
 
 CUE_PHRASES: dict[str, tuple[str, ...]] = {

@@ -11,7 +11,7 @@ from rushes.domain.issues import CATEGORY_LABELS, IssueCategory
 from rushes.providers.attribution import fields as field_rules
 from rushes.providers.attribution.base import Attribution, AttributionRequest
 from rushes.providers.attribution.dataset import ABSTAIN, LABELS
-from rushes.providers.attribution.features import NoteReading, read_note
+from rushes.providers.attribution.features import STOPWORDS, NoteReading, read_note
 from rushes.providers.attribution.model import AttributionModel, default_model
 
 WHAT_IT_MEANS = {
@@ -89,6 +89,8 @@ class LocalAttributor:
         for span, _ in sorted(scores.items(), key=lambda kv: -kv[1]):
             if any(span[0] < e and s < span[1] for s, e in picked):
                 continue
+            if all(w in STOPWORDS for w in lowered[span[0]:span[1]].split()):
+                continue  # "is", "on": true evidence, but no help to a reader
             picked.append(span)
             if len(picked) == limit:
                 break
