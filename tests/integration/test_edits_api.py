@@ -53,8 +53,12 @@ def demo_template(tmp_path_factory) -> tuple:
     """The demo project built once per module; each test starts from a copy of its database and media."""
     root = tmp_path_factory.mktemp("demo-template")
     rushes = Rushes(_settings(root))
-    with TestClient(create_app(rushes, run_worker=False)):
+    with TestClient(create_app(rushes, run_worker=False)) as client:
         demo = create_demo(rushes)
+        # The demo locks its shot lists and a locked list refuses edits; these tests edit, so they start
+        # unlocked (test_locked_stages_refuse_every_edit locks its own).
+        for scene_id in demo["scene_ids"]:
+            client.post(f"/api/scenes/{scene_id}/locks", json={"stage": 7, "locked": False})
     rushes.db.dispose()
     return root, demo
 
@@ -253,15 +257,44 @@ def test_structure_edits_split_merge_reorder_delete_add(env: Env) -> None:
     assert env.client.get(f"/api/shots/{ids[0]}/history").json()["deleted"]
 
 
-def test_locks_hold_only_while_the_digest_matches(env: Env) -> None:
+def test_locked_stages_refuse_every_edit_and_unlocking_states_the_cost(env: Env) -> None:
     scene_id = env.demo["scene_ids"][0]
     rail = lambda: {s["stage"]: s["state"] for s in env.client.get(f"/api/scenes/{scene_id}/rail").json()["stages"]}
-    assert rail()[7] == "locked"  # the demo locks its shot lists
-    assert env.client.post(f"/api/scenes/{scene_id}/locks", json={"stage": 7, "locked": False}).json()["locked"] is False
     assert rail()[7] == "fresh"
-    env.client.post(f"/api/scenes/{scene_id}/locks", json={"stage": 8, "locked": True})
-    assert rail()[8] == "locked"
-    element = env.scene(0)["visual_states"][0]
+    assert env.client.post(f"/api/scenes/{scene_id}/locks", json={"stage": 7, "locked": True}).json()["locked"] is True
+    assert env.client.post(f"/api/scenes/{scene_id}/locks", json={"stage": 8, "locked": True}).json()["locked"] is True
+    assert rail()[7] == "locked" and rail()[8] == "locked"
+    before = env.scene(0)
+    shots, element = before["shots"], before["visual_states"][0]
+    attempts = [
+        ("patch", f"/api/shots/{shots[0]['id']}", {"action": "Mara slams the logbook shut."}),
+        ("post", f"/api/scenes/{scene_id}/shots", {"code": "1E", "duration": 4, "action": "Hold."}),
+        ("delete", f"/api/shots/{shots[1]['id']}", None),
+        ("post", f"/api/scenes/{scene_id}/shots/order", {"shot_ids": [s["id"] for s in reversed(shots)]}),
+        ("post", f"/api/shots/{shots[0]['id']}/split", None),
+        ("post", f"/api/shots/{shots[0]['id']}/merge", {"next_shot_id": shots[1]["id"]}),
+        ("patch", f"/api/visual-elements/{element['id']}", {"description": "younger, dark hair"}),
+        ("post", f"/api/scenes/{scene_id}/visual-states", {"kind": "prop", "name": "kettle", "description": "tin"}),
+        ("delete", f"/api/visual-elements/{element['id']}", None),
+    ]
+    for method, url, body in attempts:
+        answer = env.client.request(method.upper(), url, json=body)
+        stage = 8 if "visual" in url else 7
+        assert answer.status_code == 409, (method, url, answer.text)
+        assert answer.json()["detail"] == f"stage {stage} is locked; unlock it first"
+        assert answer.json()["stage"] == stage
+    assert env.scene(0) == before  # nothing changed
+
+    impact = env.client.get(f"/api/scenes/{scene_id}/locks/7").json()
+    assert impact["locked"] is True and "stale" in impact["stale"]
+    # 1A is 8 s on the mock at 10 credits a second plus two frames at 4 credits.
+    assert impact["shots"][0] == {"shot_id": shots[0]["id"], "code": "1A", "clip_credits": 80, "frame_credits": 8, "credits": 88}
+    assert impact["total_credits"] == sum(s["credits"] for s in impact["shots"])
+    mara = next(e for e in env.client.get(f"/api/scenes/{scene_id}/locks/8").json()["elements"] if e["name"] == "Mara")
+    assert mara["shots"] == ["1A", "1B", "1C", "1D"]
+    assert env.client.get(f"/api/scenes/{scene_id}/locks/9").status_code == 422
+
+    assert env.client.post(f"/api/scenes/{scene_id}/locks", json={"stage": 8, "locked": False}).json()["locked"] is False
     changed = env.client.patch(f"/api/visual-elements/{element['id']}", json={"description": "younger, dark hair"})
     assert changed.json()["version"] == element["version"] + 1
     assert rail()[8] == "fresh" and rail()[9] == "stale"

@@ -11,6 +11,7 @@ from rushes.jobs.runner import Worker
 from rushes.services.accounts import InsufficientCredits, balance, grant
 from rushes.services.confirm import confirm_take
 from rushes.services.editing import update_shot
+from rushes.services.shotlist import set_lock
 from rushes.services.errors import Conflict
 from rushes.services.takes import cancel_take, take_view
 from rushes.store import models as m
@@ -89,6 +90,7 @@ def test_missing_or_stale_frames_block_and_name_the_shots(rushes, demo):
     scene = demo["scene_ids"][0]
     with rushes.db.session() as s:
         shot_id = s.scalar(select(m.Shot.id).where(m.Shot.scene_id == scene).order_by(m.Shot.id).offset(1).limit(1))
+        set_lock(rushes, s, scene, 7, False)  # the demo locks its shot lists; edits need it unlocked
         update_shot(s, shot_id, {"action": "Mara drops the pencil."})
     with pytest.raises(Conflict) as err:
         confirm_take(rushes, scene, "k")
@@ -113,6 +115,7 @@ def test_render_then_rerender_only_what_changed(rushes, demo):
     with rushes.db.session() as s:
         snap = load_scene(s, scene, rushes.render_spec)
         shot_id = snap.shot_ids[2]
+        set_lock(rushes, s, scene, 7, False)
         update_shot(s, shot_id, {"dialogue": "TOM: Mayday! We're going down!"})
     with rushes.db.session() as s:
         write_prompt_set(s, load_scene(s, scene, rushes.render_spec).assessment.shot(shot_id))

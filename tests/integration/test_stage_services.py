@@ -12,7 +12,7 @@ from rushes.services.checkout import checkout
 from rushes.services.context import Rushes
 from rushes.services.demo import create_demo
 from rushes.services.editing import live_shot_versions, update_shot
-from rushes.services.errors import NotFound
+from rushes.services.errors import Conflict, NotFound
 from rushes.services.history import shot_history
 from rushes.services.rail import routed_issues, scene_rail, upstream_changes
 from rushes.services.snapshot import load_scene
@@ -73,6 +73,7 @@ def test_split_then_merge_restores_the_text_and_duration(app) -> None:
 
     def work(session):
         scene_id = demo["scene_ids"][0]
+        shotlist.set_lock(rushes, session, scene_id, 7, False)  # the demo locks it; a locked list refuses edits
         before = {v.code: v for v in live_shot_versions(session, scene_id)}
         original = before["1C"]
         first, second = shotlist.split_shot(session, original.shot_id)
@@ -98,6 +99,7 @@ def test_merge_joins_distinct_metadata_without_inventing(app) -> None:
 
     def work(session):
         scene_id = demo["scene_ids"][2]
+        shotlist.set_lock(rushes, session, scene_id, 7, False)
         live = live_shot_versions(session, scene_id)
         update_shot(session, live[0].shot_id, {"duration": 3, "camera": "Wide", "characters": ["Tom"]})
         update_shot(session, live[1].shot_id, {"duration": 4, "camera": "Close-up", "characters": ["Mara", "Tom"]})
@@ -152,10 +154,13 @@ def test_rail_states_and_routed_issue_counts(app) -> None:
         for status, stage in (("open", 9), ("routed", 9), ("resolved", 9), ("open", 10)):
             session.add(m.ReviewIssue(scene_id=scene_id, shot_id=shot.shot_id, scene_time=9.0, shot_time=1.0,
                                       category="dialogue_audio", description="line is clipped", stage=stage, status=status))
+        with pytest.raises(Conflict):  # locked means locked: nothing is written
+            update_shot(session, shot.shot_id, {"dialogue": "MARA: Twenty-three hundred."})
+        shotlist.set_lock(rushes, session, scene_id, 7, False)
         update_shot(session, shot.shot_id, {"dialogue": "MARA: Twenty-three hundred."})
         snap = load_scene(session, scene_id, rushes.render_spec)
         rail = {s["stage"]: s for s in scene_rail(session, snap, current=9)}
-        assert rail[7]["state"] == "fresh"  # the edit lifted the lock
+        assert rail[7]["state"] == "fresh"
         assert rail[9]["state"] == "stale" and rail[9]["issues"] == 2 and rail[9]["current"]
         # Dialogue is not in the frame prompt: the frames stay current (and approved), only the prompt is stale.
         assert rail[10]["state"] == "locked" and rail[10]["issues"] == 1
@@ -173,6 +178,7 @@ def test_checkout_shows_blockers_credits_and_balance(app) -> None:
     def work(session):
         snap = load_scene(session, demo["scene_ids"][1], rushes.render_spec)
         plan = checkout(rushes, session, snap)
+        shotlist.set_lock(rushes, session, snap.scene.id, 7, False)
         assert plan["render_count"] == len(snap.state.shots) and plan["blocked"] == []
         assert plan["total_credits"] == sum(s["credits"] for s in plan["shots"]) > 0
         assert plan["balance_after"] == plan["balance"] - plan["total_credits"] and plan["can_confirm"]
@@ -206,10 +212,9 @@ def test_lock_refuses_empty_scene_and_other_stages(app) -> None:
 
     def work(session):
         scene_id = demo["scene_ids"][2]
+        shotlist.set_lock(rushes, session, scene_id, 7, False)
         for version in live_shot_versions(session, scene_id):
             shotlist.delete_shot(session, version.shot_id)
-        from rushes.services.errors import Conflict
-
         with pytest.raises(Conflict):
             shotlist.set_lock(rushes, session, scene_id, 7, True)
         with pytest.raises(ShotFieldError):

@@ -8,7 +8,7 @@ from enum import StrEnum
 from rushes.domain.artifacts import SceneState, ShotState
 from rushes.domain.digest import changed_keys, digest
 from rushes.domain.prompts import assemble
-from rushes.domain.shots import referenced_states
+from rushes.domain.shots import ShotFields, VisualState, referenced_states
 
 
 class Freshness(StrEnum):
@@ -198,8 +198,18 @@ def assess_scene(scene: SceneState) -> SceneAssessment:
 
 def shot_list_digest(scene: SceneState) -> str:
     """One digest of the whole shot list in order: what a stage-7 lock pins."""
-    return digest([shot.fields.as_dict() for shot in scene.shots])
+    return shot_fields_digest([shot.fields for shot in scene.shots])
+
+
+def shot_fields_digest(fields: list[ShotFields] | tuple[ShotFields, ...]) -> str:
+    """The stage-7 digest from the shots' fields in scene order (no snapshot needed)."""
+    return digest([f.as_dict() for f in fields])
 
 
 def visual_definition_digest(scene: SceneState) -> str:
-    return digest(sorted((s.as_dict() for s in scene.visual_states), key=lambda d: (d["kind"], d["name"])))
+    return visual_states_digest(scene.visual_states)
+
+
+def visual_states_digest(states: list[VisualState] | tuple[VisualState, ...]) -> str:
+    """The stage-8 digest: every element's look, in a fixed order."""
+    return digest(sorted((s.as_dict() for s in states), key=lambda d: (d["kind"], d["name"])))

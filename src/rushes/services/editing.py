@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from rushes.domain.shots import ShotFieldError, ShotFields, build_fields, check_unique_codes
 from rushes.domain.staleness import ShotAssessment
 from rushes.services.errors import NotFound
+from rushes.services.locks import require_unlocked
 from rushes.store import models as m
 
 
@@ -44,6 +45,7 @@ def _write_version(session: Session, shot_id: int, fields: ShotFields, position:
 
 
 def add_shot(session: Session, scene_id: int, values: dict, position: int | None = None, note: str = "created") -> m.ShotVersion:
+    require_unlocked(session, scene_id, 7)
     fields = build_fields(values)
     siblings = live_shot_versions(session, scene_id)
     check_unique_codes([v.code for v in siblings] + [fields.code])
@@ -58,12 +60,13 @@ def add_shot(session: Session, scene_id: int, values: dict, position: int | None
 def update_shot(session: Session, shot_id: int, changes: dict, note: str = "edited") -> m.ShotVersion:
     """A new version with `changes` applied; refuses invalid values naming the field."""
     current = latest_shot_version(session, shot_id)
+    scene_id = session.get(m.Shot, shot_id).scene_id
+    require_unlocked(session, scene_id, 7)
     unknown = set(changes) - {"code", "duration", "action", "dialogue", "characters", "setting", "camera", "sfx"}
     if unknown:
         raise ShotFieldError(sorted(unknown)[0], "is not a shot-list field")
     values = {**_fields_of(current).as_dict(), **changes}
     fields = build_fields(values)
-    scene_id = session.get(m.Shot, shot_id).scene_id
     check_unique_codes([v.code for v in live_shot_versions(session, scene_id) if v.shot_id != shot_id] + [fields.code])
     if fields == _fields_of(current):
         return current
@@ -79,6 +82,7 @@ def _fields_of(v: m.ShotVersion) -> ShotFields:
 def set_visual_state(session: Session, scene_id: int, kind: str, name: str, description: str) -> m.VisualStateVersion:
     if kind not in ("character", "location", "prop"):
         raise ShotFieldError("kind", "must be character, location or prop")
+    require_unlocked(session, scene_id, 8)
     name = name.strip()
     if not name:
         raise ShotFieldError("name", "a visual element needs a name")

@@ -27,10 +27,10 @@ from rushes.domain.stages import Stage
 from rushes.domain.staleness import shot_list_digest
 from rushes.services.editing import add_shot, latest_shot_version, live_shot_versions
 from rushes.services.errors import Conflict, NotFound
+from rushes.services.locks import UNLOCKED, require_unlocked
 from rushes.services.snapshot import load_scene, to_fields
 from rushes.store import models as m
 
-UNLOCKED = "unlocked"  # a StageLock row with this digest releases the lock; rows are never deleted
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _CODE_PARTS = re.compile(r"^([0-9]{1,3})([A-Z]{1,2})$")
 
@@ -75,6 +75,7 @@ def insert_shot(session: Session, scene_id: int, values: dict, after_shot_id: in
                 note: str = "created") -> m.ShotVersion:
     """Add a shot at the end, or right after `after_shot_id` (later shots move down one place)."""
     _require_scene(session, scene_id)
+    require_unlocked(session, scene_id, 7)
     live = live_shot_versions(session, scene_id)
     if after_shot_id is None:
         return add_shot(session, scene_id, values, position=(live[-1].position + 1) if live else 0, note=note)
@@ -93,6 +94,7 @@ def insert_shot(session: Session, scene_id: int, values: dict, after_shot_id: in
 def delete_shot(session: Session, shot_id: int) -> m.ShotVersion:
     """A deleted version: the shot leaves the list, every earlier version stays."""
     scene_id = _scene_of(session, shot_id)
+    require_unlocked(session, scene_id, 7)
     current = latest_shot_version(session, shot_id)
     gone = new_version(session, current, deleted=True, note="deleted")
     _renumber(session, live_shot_versions(session, scene_id), "shot before it deleted")
@@ -102,6 +104,7 @@ def delete_shot(session: Session, shot_id: int) -> m.ShotVersion:
 def reorder_shots(session: Session, scene_id: int, shot_ids: list[int]) -> list[m.ShotVersion]:
     """Put the scene's live shots in the given order; the list must name each exactly once."""
     _require_scene(session, scene_id)
+    require_unlocked(session, scene_id, 7)
     live = {v.shot_id: v for v in live_shot_versions(session, scene_id)}
     if len(shot_ids) != len(set(shot_ids)) or set(shot_ids) != set(live):
         raise ShotFieldError("shot_ids", "must list every shot of the scene exactly once")
@@ -162,6 +165,7 @@ def next_free_code(code: str, taken: set[str]) -> str:
 def split_shot(session: Session, shot_id: int) -> tuple[m.ShotVersion, m.ShotVersion]:
     """Split a shot into two adjacent shots; returns (first, second) new versions."""
     scene_id = _scene_of(session, shot_id)
+    require_unlocked(session, scene_id, 7)
     current = latest_shot_version(session, shot_id)
     fields = to_fields(current)
     # Split in whole frames, so the halves add up to the shot exactly and each is a valid duration.
@@ -192,6 +196,7 @@ def _join(a: str, b: str, sep: str) -> str:
 def merge_shots(session: Session, shot_id: int, next_shot_id: int | None = None) -> m.ShotVersion:
     """Merge a shot with the shot right after it; returns the merged shot's new version."""
     scene_id = _scene_of(session, shot_id)
+    require_unlocked(session, scene_id, 7)
     live = live_shot_versions(session, scene_id)
     ids = [v.shot_id for v in live]
     if shot_id not in ids:

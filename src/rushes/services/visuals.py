@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from rushes.domain.shots import ShotFieldError
 from rushes.services.editing import set_visual_state
 from rushes.services.errors import NotFound
+from rushes.services.locks import require_unlocked
 from rushes.store import models as m
 
 ELEMENT_KINDS = ("character", "location", "prop")
@@ -23,6 +24,7 @@ def save_visual_state(session: Session, scene_id: int, kind: str, name: str, des
     """Create an element or give it a new look; an unchanged description writes nothing."""
     if session.get(m.Scene, scene_id) is None:
         raise NotFound(f"unknown scene {scene_id}")
+    require_unlocked(session, scene_id, 8)
     description = (description or "").strip()
     if not description:
         raise ShotFieldError("description", "describe how it looks at the start of the scene")
@@ -53,6 +55,7 @@ def delete_element(session: Session, element_id: int) -> m.VisualStateVersion:
     current = _latest_state(session, element_id) if element is not None else None
     if current is None or current.deleted:
         raise NotFound(f"unknown visual element {element_id}")
+    require_unlocked(session, element.scene_id, 8)
     row = m.VisualStateVersion(element_id=element_id, version=current.version + 1,
                                description=current.description, deleted=True)
     session.add(row)

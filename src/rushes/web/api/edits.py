@@ -9,8 +9,9 @@ from pydantic import ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rushes.domain.shots import ShotFieldError
 from rushes.media.probe import MAX_IMAGE_BYTES, InvalidImage
-from rushes.services import prompting, shotlist, visuals
+from rushes.services import locks, prompting, shotlist, visuals
 from rushes.services.checkout import checkout
 from rushes.services.context import Rushes
 from rushes.services.errors import Conflict, NotFound
@@ -158,8 +159,17 @@ def lock(scene_id: EntityId, body: LockBody, rushes: Rushes = Depends(get_rushes
         if session.get(m.Scene, scene_id) is None:
             raise NotFound(f"unknown scene {scene_id}")
         row = shotlist.set_lock(rushes, session, scene_id, body.stage, body.locked)
-        return {"stage": row.stage, "locked": row.digest != shotlist.UNLOCKED, "digest": row.digest,
+        return {"stage": row.stage, "locked": row.digest != locks.UNLOCKED, "digest": row.digest,
                 "created_at": row.created_at.isoformat() if row.created_at else None}
+
+
+@router.get("/scenes/{scene_id}/locks/{stage}")
+def lock_impact(scene_id: int, stage: int, session: Session = Depends(get_session),
+                rushes: Rushes = Depends(get_rushes)) -> dict:
+    """Whether the stage is locked, what an edit there would make stale and what re-rendering would cost."""
+    if stage not in locks.LOCKABLE:
+        raise ShotFieldError("stage", "only stages 7 and 8 are locked by hand")
+    return locks.unlock_impact(rushes, session, scene_id, stage)
 
 
 # ---- Stage 8: visual definition -----------------------------------------------------------------
