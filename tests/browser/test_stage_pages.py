@@ -38,8 +38,14 @@ def scene_shots(app: LiveApp, scene_id: int) -> list[dict]:
     return httpx.get(app.url(f"/api/scenes/{scene_id}")).json()["shots"]
 
 
+def unlock_shot_list(app: LiveApp, scene_id: int) -> None:
+    """The demo locks its shot lists, and a locked list refuses edits."""
+    httpx.post(app.url(f"/api/scenes/{scene_id}/locks"), json={"stage": 7, "locked": False}).raise_for_status()
+
+
 def test_invalid_duration_is_refused_at_the_field(live_app: LiveApp, page: Page) -> None:  # noqa: F811
     scene_id = live_app.demo["scene_ids"][2]
+    unlock_shot_list(live_app, scene_id)
     page.goto(live_app.url(f"/scenes/{scene_id}/stage/7"))
     card = page.locator(".shot-card").nth(0)
     card.locator("input[name=duration]").fill("9")
@@ -62,8 +68,16 @@ def test_edit_cascades_to_stale_then_regenerate_and_checkout(live_app: LiveApp, 
     second, third = shots[1], shots[2]
     assert all(s["clip"]["state"] == "fresh" for s in shots)
 
-    # Stage 7: edit shot 2's action; its prompt, frames and clip turn stale in place, and so does the rail.
+    # Stage 7 is locked: unlocking asks first, saying what goes stale and what a re-render costs.
     page.goto(live_app.url(f"/scenes/{scene_id}/stage/7"))
+    expect(page.locator("#lock-state")).to_have_text("Locked")
+    page.locator("#lock-btn").click()
+    dialog = page.locator("#unlock-dialog")
+    expect(dialog).to_contain_text("Re-rendering a changed shot costs")
+    dialog.locator('[data-answer="yes"]').click()
+    expect(page.locator("#lock-state")).to_have_text("Unlocked")
+
+    # Stage 7: edit shot 2's action; its prompt, frames and clip turn stale in place, and so does the rail.
     card = page.locator(f'.shot-card[data-shot-id="{second["id"]}"]')
     card.locator("textarea[name=action]").fill(NEW_ACTION)
     card.locator("textarea[name=action]").press("Tab")
@@ -72,7 +86,6 @@ def test_edit_cascades_to_stale_then_regenerate_and_checkout(live_app: LiveApp, 
     for stage in (9, 10, 11):
         expect(page.locator(f'#workflow-rail [data-stage="{stage}"]')).to_have_attribute("data-state", "stale")
     expect(card.locator(".version-label")).to_have_text("v2")
-    expect(page.locator("#lock-state")).to_have_text("Unlocked")  # the edit lifted the shot-list lock
     expect(page.locator("#lock-btn")).to_have_text("Lock shot list")
     shoot(page, tmp_path, "stage7-after-edit")
 
@@ -160,6 +173,7 @@ def test_edit_cascades_to_stale_then_regenerate_and_checkout(live_app: LiveApp, 
 def test_history_page_lists_every_version_with_costs(live_app: LiveApp, page: Page, tmp_path: Path) -> None:  # noqa: F811
     scene_id = live_app.demo["scene_ids"][1]
     shot = scene_shots(live_app, scene_id)[0]
+    unlock_shot_list(live_app, scene_id)
     httpx.patch(live_app.url(f"/api/shots/{shot['id']}"), json={"camera": "Low angle"}).raise_for_status()
     job = httpx.post(live_app.url(f"/api/shots/{shot['id']}/frames"), json={"kinds": ["start"]}).json()["job_id"]
     deadline = time.monotonic() + 30
@@ -175,6 +189,7 @@ def test_history_page_lists_every_version_with_costs(live_app: LiveApp, page: Pa
 
 def test_split_merge_and_override_through_the_pages(live_app: LiveApp, page: Page, tmp_path: Path) -> None:  # noqa: F811
     scene_id = live_app.demo["scene_ids"][2]
+    unlock_shot_list(live_app, scene_id)
     before = scene_shots(live_app, scene_id)
     page.goto(live_app.url(f"/scenes/{scene_id}/stage/7"))
     first = page.locator(f'.shot-card[data-shot-id="{before[0]["id"]}"]')

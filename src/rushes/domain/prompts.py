@@ -38,20 +38,40 @@ def visual_part(fields: ShotFields, style: str) -> str:
     return f"{camera}{body}{style_tag}".strip()
 
 
-def audio_part(fields: ShotFields) -> str:
+def speaker_name(speaker: str, fields: ShotFields, states: list[VisualState] | tuple[VisualState, ...] = ()) -> str:
+    """A script speaker ("TOM") as the shot list spells the character ("Tom").
+
+    The shot's characters first, then the scene's visual definition (a voice on the radio is
+    not in frame but is still a character); an unknown name in capitals is written as a name.
+    """
+    speaker = " ".join(speaker.split())
+    if not speaker:
+        return "Narrator"
+    known = {name.lower(): name for name in fields.characters}
+    for state in states:
+        if state.kind == "character":
+            known.setdefault(state.name.lower(), state.name)
+    if speaker.lower() in known:
+        return known[speaker.lower()]
+    return speaker.title() if speaker.isupper() else speaker
+
+
+def audio_part(fields: ShotFields, states: list[VisualState] | tuple[VisualState, ...] = ()) -> str:
     sfx = fields.sfx.strip().rstrip(".") or "Room tone"
-    # Scripts write speakers in capitals; Veo is told the character's name as the shot list spells it.
-    names = {name.lower(): name for name in fields.characters}
-    lines = [f'Character {names.get(speaker.lower(), speaker) or "Narrator"} speaks: "{said}"'
-             for speaker, said in fields.dialogue_lines()]
+    lines = [f'Character {speaker_name(speaker, fields, states)} speaks: "{said}"' for speaker, said in fields.dialogue_lines()]
     return " ".join([f"Audio: {sfx}."] + lines).strip()
+
+
+def _camera_sentence(camera: str) -> str:
+    """The camera as written ("Slow push-in, medium shot."), never "medium shot shot"."""
+    return _sentence(camera.strip())
 
 
 def frame_prompt(fields: ShotFields, states: list[VisualState] | tuple[VisualState, ...], style: str) -> str:
     """A still-image prompt: the look of everything in frame, the moment, the camera and style."""
     parts = []
-    if fields.camera:
-        parts.append(_sentence(f"{fields.camera} shot"))
+    if fields.camera.strip():
+        parts.append(_camera_sentence(fields.camera))
     if fields.setting:
         parts.append(_sentence(f"Setting: {fields.setting}"))
     for state in referenced_states(fields, states):
@@ -66,7 +86,7 @@ def frame_prompt(fields: ShotFields, states: list[VisualState] | tuple[VisualSta
 def assemble(fields: ShotFields, states: list[VisualState] | tuple[VisualState, ...], style: str) -> AssembledPrompts:
     return AssembledPrompts(
         frame_prompt=frame_prompt(fields, states, style),
-        video_prompt=f"{visual_part(fields, style)}\n{audio_part(fields)}",
+        video_prompt=f"{visual_part(fields, style)}\n{audio_part(fields, states)}",
     )
 
 

@@ -37,6 +37,14 @@ def approved_thumbnail(snap: SceneSnapshot) -> str | None:
     return media_url(snap.approved_frame)
 
 
+def scene_thumbnail(snap: SceneSnapshot) -> tuple[str | None, str]:
+    """(url, what it shows): the approved cut's last frame, else the scene's opening start frame until a cut is approved."""
+    if snap.approved_frame:
+        return media_url(snap.approved_frame), "approved"
+    first = snap.state.shots[0].start if snap.state.shots else None
+    return (media_url(first.media_key), "start") if first and first.media_key else (None, "none")
+
+
 def scene_summary(snap: SceneSnapshot, issues: dict[int, int] | None = None, badge: int = 0) -> dict:
     stale = [a.code for a in snap.assessment.shots if a.clip.stale or a.prompt.stale or a.start.stale or (a.end and a.end.stale)]
     return {

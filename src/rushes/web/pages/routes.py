@@ -16,11 +16,14 @@ from rushes.services.accounts import InsufficientCredits
 from rushes.services.checkout import checkout
 from rushes.services.confirm import confirm_take
 from rushes.services.context import Rushes
+from rushes.services.credits import credits_view
 from rushes.services.errors import Conflict, NotFound
 from rushes.services.history import shot_history
+from rushes.services.locks import unlock_impact
 from rushes.services.rail import current_stage, rail_facts, routed_issues, scene_rail, upstream_changes
+from rushes.services.shotlist import next_free_code
 from rushes.services.snapshot import load_project, load_scene
-from rushes.services.views import approved_thumbnail, media_url, open_issue_counts, shot_detail, unread_badges
+from rushes.services.views import media_url, open_issue_counts, scene_thumbnail, shot_detail, unread_badges
 from rushes.services.visuals import shots_using
 from rushes.store import models as m
 from rushes.web.deps import get_rushes, get_session
@@ -43,8 +46,16 @@ def projects(request: Request, session: Session = Depends(get_session), rushes: 
         statuses = [s.status.value for s in snaps]
         rows.append({"project": project, "scenes": len(snaps),
                      "statuses": {s: statuses.count(s) for s in dict.fromkeys(statuses)},
-                     "thumb": next((approved_thumbnail(s) for s in snaps if approved_thumbnail(s)), None)})
+                     "thumb": next((scene_thumbnail(s)[0] for s in snaps if scene_thumbnail(s)[0]), None)})
     return render("projects.html", page_context(session, request, rows=rows))
+
+
+@router.get("/credits", response_class=HTMLResponse)
+def credits_page(request: Request, session: Session = Depends(get_session)):
+    """The credits chip's page: balance and ledger, each row linked to its take and shot."""
+    from rushes.services.accounts import default_account
+
+    return render("credits.html", page_context(session, request, credits=credits_view(session, default_account(session))))
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
@@ -64,7 +75,7 @@ def script_hub(project_id: EntityId, request: Request, scene: OptionalQueryId = 
         scenes.append({
             "scene": snap.scene, "status": status, "shots": len(snap.state.shots),
             "duration": sum(s.fields.duration for s in snap.state.shots),
-            "thumb": approved_thumbnail(snap), "badge": badges.get(snap.scene.id, 0),
+            "thumb": scene_thumbnail(snap)[0], "thumb_kind": scene_thumbnail(snap)[1], "badge": badges.get(snap.scene.id, 0),
             "issues": sum(issues.get(snap.scene.id, {}).values()), "rail": rail,
             "stage": stage, "stage_url": rail[stage - 6]["url"], "stage_title": Stage(stage).title,
             "review_url": f"/scenes/{snap.scene.id}/review" if status in REVIEWABLE else None,
@@ -72,7 +83,8 @@ def script_hub(project_id: EntityId, request: Request, scene: OptionalQueryId = 
             "changes": upstream_changes(snap),
             "rendering_take": snap.latest_take.id if status == SceneStatus.RENDERING.value else None,
         })
-    selected = scene if scene in ids else None
+    # The side panel always shows a scene: the one asked for, else the first.
+    selected = scene if scene in ids else (ids[0] if ids else None)
     return render("hub.html", page_context(session, request, project, scenes=scenes, selected=selected))
 
 
@@ -124,6 +136,11 @@ def stage_page(scene_id: EntityId, stage: int, request: Request, error: str | No
     snap = ctx["snap"]
     if stage in (7, 9, 10):
         ctx["shots"] = _shots(session, snap)
+    if stage in (7, 8):
+        ctx["lock_impact"] = unlock_impact(rushes, session, scene_id, stage)
+    if stage == 7:
+        codes = [s.fields.code for s in snap.state.shots]
+        ctx["next_code"] = next_free_code(codes[-1], set(codes)) if codes else f"{snap.scene.number}A"
     if stage == 8:
         ctx["elements"] = [{"element": e, "state": s, "used_in": shots_using(snap, e.kind, e.name)} for e, s in snap.elements]
         ctx["locked"] = ctx["rail"][2]["state"] == "locked"

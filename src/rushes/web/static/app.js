@@ -45,31 +45,32 @@
     setTimeout(() => el.remove(), ms);
   }
 
-  function clearErrors(scope) {
-    scope.querySelectorAll(".field-error").forEach((e) => { e.hidden = true; e.textContent = ""; });
-    scope.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
-  }
+  const clearErrors = (scope) => window.Rushes.clearRefusal(scope);
 
-  // A 422 names its field (loc [body, field]); show the message under that field, else on the row, else as a toast.
-  function showError(scope, err) {
+  // A refusal is shown where it happened: a 422 names its field (loc [body, field]) and that field reverts to
+  // its stored value with the reason beside it; otherwise the edited `input` reverts, else the row says why.
+  // Forms being filled in (revert=false) keep what was typed so it can be corrected.
+  function showError(scope, err, input = null, { revert = true } = {}) {
+    const { refuse } = window.Rushes;
     if (err instanceof ApiError && Array.isArray(err.detail) && scope) {
       let placed = false;
       for (const d of err.detail) {
         const name = (d.loc || [])[1];
         const field = name && scope.querySelector(`[data-field="${name}"]`);
-        if (field) {
-          const slot = field.querySelector(".field-error");
-          const input = field.querySelector("input, textarea, select");
-          if (slot) { slot.textContent = d.msg; slot.hidden = false; }
-          if (input) input.setAttribute("aria-invalid", "true");
-          placed = true;
-        }
+        const target = field && (field.querySelector("input, textarea, select") || field);
+        if (target) { refuse(target, d.msg, { revert }); placed = true; }
       }
-      if (placed) return;
+      if (placed) { if (input && revert) refuse(input, message(err)); return; }
     }
-    const row = scope && scope.querySelector("[data-row-error]");
-    if (row) { row.textContent = message(err); row.hidden = false; }
-    else toast(message(err), "error", 8000);
+    if (input) { refuse(input, message(err), { revert }); }
+    else {
+      const row = scope && scope.querySelector("[data-row-error]");
+      if (row) refuse(row, message(err));
+      else toast(message(err), "error", 8000);
+    }
+    if (err instanceof ApiError && err.status === 409 && err.detail && String(err.detail).includes("is locked")) {
+      document.dispatchEvent(new CustomEvent("rushes:locked"));
+    }
   }
 
   function reloadKeepingScroll() {
@@ -110,7 +111,7 @@
       lock.classList.toggle("is-locked", locked);
       const button = document.querySelector("[data-lock-button]");
       if (button) {
-        button.dataset.body = JSON.stringify({ stage: stage.stage, locked: !locked });
+        button.dataset.locked = String(locked);
         button.textContent = `${locked ? "Unlock" : "Lock"} ${button.dataset.lockButton}`;
       }
     }
@@ -122,7 +123,7 @@
     el.className = `pill pill-${PILL[state] || "muted"}`;
     el.dataset.state = state;
     if (artifact) el.dataset.artifact = artifact;
-    if (reasons && reasons.length) el.title = reasons.join("; ");
+    if (reasons && reasons.length) el.dataset.reasons = reasons.join("; ");
     el.textContent = label;
     return el;
   }
@@ -147,7 +148,7 @@
     const button = event.target.closest("[data-api]");
     if (!button || button.disabled) return;
     event.preventDefault();
-    if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+    if (button.dataset.confirm && !(await window.Rushes.ask({ title: button.dataset.confirm, confirm: button.textContent.trim() || "OK", danger: button.classList.contains("danger") }))) return;
     const [method, url] = button.dataset.api.split(" ");
     const scope = button.closest("[data-shot-id], [data-element-id], .panel, main");
     button.disabled = true;
@@ -156,7 +157,7 @@
       if (button.dataset.then === "reload") return reloadKeepingScroll();
       toast("Saved", "ok", 2000);
     } catch (err) {
-      showError(scope, err);
+      showError(scope, err, null);
     }
     button.disabled = false;
   });
@@ -168,17 +169,20 @@
       const input = event.target.closest("input, textarea");
       const card = event.target.closest(".shot-card");
       if (!input || !card || !input.name) return;
+      if (input.name === "duration") snapDuration(input, true);
       const value = input.name === "duration" ? (input.value === "" ? null : Number(input.value)) : input.value;
-      clearErrors(card);
+      clearErrors(input.closest(".field") || card);
       input.classList.add("saving");
       try {
         const data = await api("PATCH", `/api/shots/${card.dataset.shotId}`, { [input.name]: value });
+        const saved = data.version[input.name];
+        window.Rushes.remember(input, Array.isArray(saved) ? saved.join(", ") : input.name === "duration" ? String(saved) : saved);
         renderDownstream(card, data.shot);
         input.classList.replace("saving", "saved");
         setTimeout(() => input.classList.remove("saved"), 900);
         await refreshRail();
       } catch (err) {
-        showError(card, err);
+        showError(card, err, input);
       } finally {
         input.classList.remove("saving");
       }
@@ -199,6 +203,26 @@
     });
   }
 
+  // Durations are whole frames of the render: the typed value is snapped (and said so) as it is typed.
+  function snapDuration(input, commit = false) {
+    const fps = Number(document.body.dataset.fps || input.dataset.fps || 24);
+    const hint = input.closest(".field")?.querySelector("[data-frames]");
+    const seconds = Number(input.value);
+    if (input.value === "" || !Number.isFinite(seconds) || seconds <= 0) { if (hint) hint.textContent = ""; return; }
+    const frames = Math.max(1, Math.round(seconds * fps));
+    const snapped = Math.round((frames / fps) * 1000) / 1000;
+    if (hint) hint.textContent = `${frames} fr${Math.abs(snapped - seconds) > 1e-9 ? ` → ${snapped} s` : ""}`;
+    if (commit && Math.abs(snapped - seconds) > 1e-9) input.value = String(snapped);
+  }
+  document.addEventListener("input", (event) => {
+    const input = event.target;
+    if (input.matches && input.matches("input[name=duration]")) snapDuration(input);
+  });
+  document.addEventListener("change", (event) => {
+    if (event.target.matches && event.target.matches("form input[name=duration]")) snapDuration(event.target, true);
+  }, true);
+  document.querySelectorAll("input[name=duration]").forEach((input) => snapDuration(input));
+
   function formValues(form) {
     const values = {};
     for (const [key, value] of new FormData(form).entries()) {
@@ -216,7 +240,7 @@
       try {
         await api("POST", `/api/scenes/${sceneId}/shots`, formValues(addShot));
         reloadKeepingScroll();
-      } catch (err) { showError(addShot, err); }
+      } catch (err) { showError(addShot, err, null, { revert: false }); }
     });
   }
 
@@ -226,11 +250,12 @@
       const row = area.closest(".element-row");
       clearErrors(row);
       try {
-        await api("PATCH", `/api/visual-elements/${row.dataset.elementId}`, { description: area.value });
+        const saved = await api("PATCH", `/api/visual-elements/${row.dataset.elementId}`, { description: area.value });
+        window.Rushes.remember(area, saved.description);
         area.classList.add("saved");
         setTimeout(() => area.classList.remove("saved"), 900);
         await refreshRail();
-      } catch (err) { showError(row, err); }
+      } catch (err) { showError(row, err, area); }
     });
   });
   const addElement = document.getElementById("add-element");
@@ -241,7 +266,7 @@
       try {
         await api("POST", `/api/scenes/${sceneId}/visual-states`, formValues(addElement));
         reloadKeepingScroll();
-      } catch (err) { showError(addElement, err); }
+      } catch (err) { showError(addElement, err, null, { revert: false }); }
     });
   }
 
@@ -254,14 +279,14 @@
       try {
         await api("PATCH", `/api/shots/${shotId}/prompt`, { video_prompt: card.querySelector("textarea[name=video_prompt]").value });
         reloadKeepingScroll();
-      } catch (err) { showError(card, err); }
+      } catch (err) { showError(card, err, card.querySelector("textarea[name=video_prompt]")); }
     });
     const toggle = card.querySelector("[data-start-only]");
     if (toggle) toggle.addEventListener("change", async () => {
       try {
         await api("PATCH", `/api/shots/${shotId}/prompt`, { start_frame_only: toggle.checked });
         reloadKeepingScroll();
-      } catch (err) { toggle.checked = !toggle.checked; showError(card, err); }
+      } catch (err) { showError(card, err, toggle); }
     });
   });
 
@@ -315,7 +340,11 @@
       try {
         await api("POST", `/api/shots/${shotId}/frames/upload`, form);
         reloadKeepingScroll();
-      } catch (err) { showError(row, err); input.value = ""; }
+      } catch (err) {
+        const slot = input.closest("[data-frame]");
+        window.Rushes.refuse(input, `${input.dataset.upload === "end" ? "End" : "Start"} frame upload refused: ${message(err)}`);
+        slot?.scrollIntoView({ block: "nearest" });
+      }
     }));
     if (row.dataset.activeJob) watchJob(row, row.dataset.activeJob).catch((err) => showError(row, err));
   });
@@ -335,7 +364,7 @@
       } catch (err) {
         button.disabled = false;
         button.textContent = "Confirm & Render";
-        toast(message(err), "error", 9000);
+        window.Rushes.refuse(button, message(err));
       }
     });
   }
