@@ -45,3 +45,30 @@ def test_video_prompt_names_an_off_screen_speaker_as_the_shot_list_does() -> Non
     assert video == ('[Static wide] The radio crackles to life; Mara turns sharply towards it. Style: 35mm film.\n'
                      'Audio: Radio static burst. Character Tom speaks: "Mayday, mayday!"')
     assert "TOM" not in video
+
+
+def test_rewording_the_assembler_leaves_existing_frames_and_clips_fresh() -> None:
+    """A prompt set written with older wording stays in effect while its inputs match: nothing is re-billed."""
+    from dataclasses import replace
+
+    from rushes.domain.artifacts import FrameArtifact, PromptArtifact, RenderSpec, SceneState, ShotState
+    from rushes.domain.digest import digest
+    from rushes.domain.staleness import assess_scene
+
+    fields = ShotFields("1A", 8, action="Mara wipes the lens.", characters=("Mara",), camera="Slow push-in, medium shot")
+    scene = SceneState(1, (ShotState(11, fields),), "35mm film", STATES, None, RenderSpec("mock"))
+    check = assess_scene(scene).shots[0]
+    old_frame_prompt = check.frame_prompt.replace("medium shot.", "medium shot shot.")  # as an older assembler wrote it
+    prompt = PromptArtifact(1, check.prompt.expected_inputs, check.prompt.expected_digest, old_frame_prompt, check.video_prompt)
+    start_inputs = {"kind": "start", "frame_prompt": old_frame_prompt, "previous": None}
+    end_inputs = {"kind": "end", "frame_prompt": old_frame_prompt}
+    shot = replace(scene.shots[0], prompt=prompt,
+                   start=FrameArtifact(2, "start", start_inputs, digest(start_inputs), "s.png"),
+                   end=FrameArtifact(3, "end", end_inputs, digest(end_inputs), "e.png"))
+    after = assess_scene(replace(scene, shots=(shot,))).shots[0]
+    assert after.prompt.fresh and after.start.fresh and after.end.fresh
+    assert after.frame_prompt == old_frame_prompt  # what stage 10 and the renders use is what was stored
+    # Once the shot really changes, the prompt set is stale and the new wording takes over.
+    edited = replace(shot, fields=replace(fields, action="Mara polishes the lens."))
+    changed = assess_scene(replace(scene, shots=(edited,))).shots[0]
+    assert changed.prompt.stale and "shot shot" not in changed.frame_prompt and changed.start.stale

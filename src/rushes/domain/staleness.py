@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from rushes.domain.artifacts import SceneState, ShotState
 from rushes.domain.digest import changed_keys, digest
-from rushes.domain.prompts import assemble
+from rushes.domain.prompts import AssembledPrompts, assemble
 from rushes.domain.shots import ShotFields, VisualState, referenced_states
 
 
@@ -137,6 +137,11 @@ def assess_shot(scene: SceneState, index: int, previous_anchor: str | None, prev
     prompt_check = _check(shot.prompt, prompt_inputs, lambda b, k: _prompt_reasons(b, k, prompt_inputs))
 
     assembled = assemble(fields, scene.visual_states, scene.style)
+    if shot.prompt is not None and prompt_check.freshness == Freshness.FRESH:
+        # Downstream artifacts consume the stored prompt set, not a fresh assembly: a prompt set that still
+        # matches its inputs stays in effect, so rewording the assembler never makes existing frames and
+        # clips stale (and re-billed) by itself. New wording arrives with the shot's next real change.
+        assembled = AssembledPrompts(shot.prompt.frame_prompt, shot.prompt.video_prompt)
     override = shot.prompt.override if shot.prompt else None
     video_prompt = override or assembled.video_prompt
     override_outdated = bool(override) and shot.prompt.override_base_digest != prompt_check.expected_digest
