@@ -7,7 +7,7 @@ the filmmaker unlocks first, having been told what would go stale and what re-re
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rushes.domain.costs import clip_credits, frame_credits
@@ -37,14 +37,15 @@ def _current_digest(session: Session, scene_id: int, stage: int) -> str:
 
 
 def live_elements(session: Session, scene_id: int) -> list[tuple[m.VisualElement, m.VisualStateVersion]]:
-    """The scene's elements with their newest, not deleted, look."""
-    out = []
-    for element in session.scalars(select(m.VisualElement).where(m.VisualElement.scene_id == scene_id)):
-        state = session.scalar(select(m.VisualStateVersion).where(m.VisualStateVersion.element_id == element.id)
-                               .order_by(m.VisualStateVersion.version.desc()).limit(1))
-        if state is not None and not state.deleted:
-            out.append((element, state))
-    return out
+    """The scene's elements with their newest, not deleted, look (one query)."""
+    newest = (select(m.VisualStateVersion.element_id, func.max(m.VisualStateVersion.version).label("v"))
+              .join(m.VisualElement, m.VisualElement.id == m.VisualStateVersion.element_id)
+              .where(m.VisualElement.scene_id == scene_id).group_by(m.VisualStateVersion.element_id).subquery())
+    rows = session.execute(select(m.VisualElement, m.VisualStateVersion)
+                           .join(m.VisualStateVersion, m.VisualStateVersion.element_id == m.VisualElement.id)
+                           .join(newest, (newest.c.element_id == m.VisualStateVersion.element_id)
+                                 & (newest.c.v == m.VisualStateVersion.version)))
+    return [(e, s) for e, s in rows if not s.deleted]
 
 
 def lock_holds(session: Session, scene_id: int, stage: int) -> bool:
@@ -65,11 +66,9 @@ def _shot_cost(app, shot) -> dict:
             "frame_credits": frame_credits(frames, app.prices), "credits": clip + frame_credits(frames, app.prices)}
 
 
-def unlock_impact(app, session: Session, scene_id: int, stage: int) -> dict:
+def unlock_impact(app, session: Session, snap, stage: int) -> dict:
     """What unlocking a stage exposes: what an edit there makes stale, and what re-rendering would cost."""
-    from rushes.services.snapshot import load_scene
-
-    snap = load_scene(session, scene_id, app.render_spec)
+    scene_id = snap.scene.id
     costs = {s.shot_id: _shot_cost(app, s) for s in snap.state.shots}
     body = {"stage": stage, "locked": lock_holds(session, scene_id, stage), "noun": STAGE_NOUNS[stage]}
     if stage == Stage.SHOT_LIST:

@@ -169,7 +169,7 @@ def lock_impact(scene_id: int, stage: int, session: Session = Depends(get_sessio
     """Whether the stage is locked, what an edit there would make stale and what re-rendering would cost."""
     if stage not in locks.LOCKABLE:
         raise ShotFieldError("stage", "only stages 7 and 8 are locked by hand")
-    return locks.unlock_impact(rushes, session, scene_id, stage)
+    return locks.unlock_impact(rushes, session, load_scene(session, scene_id, rushes.render_spec), stage)
 
 
 # ---- Stage 8: visual definition -----------------------------------------------------------------

@@ -137,7 +137,7 @@ def stage_page(scene_id: EntityId, stage: int, request: Request, error: str | No
     if stage in (7, 9, 10):
         ctx["shots"] = _shots(session, snap)
     if stage in (7, 8):
-        ctx["lock_impact"] = unlock_impact(rushes, session, scene_id, stage)
+        ctx["lock_impact"] = unlock_impact(rushes, session, snap, stage)
     if stage == 7:
         codes = [s.fields.code for s in snap.state.shots]
         ctx["next_code"] = next_free_code(codes[-1], set(codes)) if codes else f"{snap.scene.number}A"
