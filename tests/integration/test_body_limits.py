@@ -28,6 +28,8 @@ def limited(tmp_path_factory):
     app = create_app(rushes, load_demo=False)
     with TestClient(app) as client:
         demo = create_demo(rushes)
+        # The demo locks its shot lists (a locked list answers 409 first); these probes are about bodies.
+        client.post(f"/api/scenes/{demo['scene_ids'][0]}/locks", json={"stage": 7, "locked": False})
         shot = client.get(f"/api/scenes/{demo['scene_ids'][0]}").json()["shots"][0]["id"]
         yield app, client, rushes, shot
     rushes.db.dispose()
