@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Credits per second of video, per model and audio on/off. 1 credit = US$0.01, so these
@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     mock_fail_safety: float = Field(0.0, ge=0, le=1)
     mock_fail_corrupt: float = Field(0.0, ge=0, le=1)
     mock_seed: int | None = None
+    # Planted picture and sound faults for quality control (syntax in the README), e.g. "1B:frozen,black=0.1".
+    mock_faults: str = ""
 
     # Money: credits per second of video per model, per generated frame image, starting grant.
     video_prices: dict[str, dict[str, int]] = Field(default_factory=lambda: dict(DEFAULT_VIDEO_PRICES))
@@ -84,6 +86,14 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     load_demo: bool = True
+
+    @field_validator("mock_faults")
+    @classmethod
+    def _faults_parse(cls, value: str) -> str:
+        from rushes.media.mockfaults import parse_fault_spec
+
+        parse_fault_spec(value)  # a typo fails at start-up, not silently at the first render
+        return value
 
     @property
     def video_model(self) -> str:

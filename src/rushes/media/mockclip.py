@@ -15,7 +15,10 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageOps
 
+from rushes.media import mockfaults
 from rushes.media.fonts import load_font
+from rushes.media.mockfaults import Fault
+from rushes.media.mocksound import sound_bed
 from rushes.media.voice import SAMPLE_RATE, DialogueWindow, dialogue_windows, synthesize_dialogue
 
 PUSH_IN = 0.08  # how far the camera creeps in over the shot (8 % zoom)
@@ -36,6 +39,8 @@ class ClipSketch:
     fps: int = 24
     audio: bool = True
     seed: int = 0
+    sfx: str = ""  # the prompt's sound cues; a bed of sound is laid under them
+    faults: tuple[Fault, ...] = ()  # planted for quality-control tests (RUSHES_MOCK_FAULTS)
 
 
 def _fit(data: bytes, width: int, height: int) -> np.ndarray:
@@ -209,10 +214,13 @@ def _encode(
 ) -> None:
     stream = _video_stream(container, sketch)
     feed = _AudioFeed(container, audio) if audio is not None else None
-    start = _Layer(_fit(sketch.start_frame, sketch.width, sketch.height))
-    end = _Layer(_fit(sketch.end_frame, sketch.width, sketch.height)) if sketch.end_frame else None
+    start, end = _anchor_layers(sketch)
     overlays: dict[int | None, _Overlay] = {}
-    total = max(1, int(round(sketch.duration_seconds * sketch.fps)))
+    total = _frame_count(sketch)
+    graded = mockfaults.has(sketch.faults, "visual_jump")
+    frozen = mockfaults.has(sketch.faults, "frozen")
+    black = mockfaults.has(sketch.faults, "black")
+    held: np.ndarray | None = None
     for index in range(total):
         u = index / max(1, total - 1)
         picture = start.at_zoom(1 + PUSH_IN * u)
@@ -227,6 +235,15 @@ def _encode(
         if state not in overlays:
             overlays[state] = _overlay_for(sketch, windows[state] if state is not None else None)
         overlays[state].apply(picture)
+        t = index / sketch.fps
+        if graded is not None:
+            mockfaults.grade(picture, sketch.width, sketch.height, graded)
+        if black is not None:
+            mockfaults.darken(picture, sketch.width, sketch.height, mockfaults.black_share(black, t))
+        if frozen is not None and float(frozen.get("at")) <= t < float(frozen.get("at")) + float(frozen.get("for")):
+            # A freeze repeats the picture it froze on, subtitles and all.
+            held = picture if held is None else held
+            picture = held
         frame = av.VideoFrame.from_ndarray(picture, format="yuv420p")
         frame.pts = index
         frame.time_base = Fraction(1, sketch.fps)
@@ -240,17 +257,55 @@ def _encode(
         feed.finish(container)
 
 
+def _anchor_layers(sketch: ClipSketch) -> tuple[_Layer, _Layer | None]:
+    """The start and end pictures, replaced by the wrong ones when an ignored anchor is planted."""
+    start_rgb = _fit(sketch.start_frame, sketch.width, sketch.height)
+    end_rgb = _fit(sketch.end_frame, sketch.width, sketch.height) if sketch.end_frame else None
+    wrong_start = mockfaults.has(sketch.faults, "start_frame_mismatch")
+    if wrong_start is not None:
+        start_rgb = mockfaults.wrong_anchor(start_rgb, wrong_start)
+    wrong_end = mockfaults.has(sketch.faults, "end_frame_mismatch")
+    if wrong_end is not None and end_rgb is not None:
+        # "start": the render never travels to its end frame and keeps pushing in on the start.
+        end_rgb = None if wrong_end.get("mode") == "start" else mockfaults.wrong_anchor(end_rgb, wrong_end)
+    return _Layer(start_rgb), (_Layer(end_rgb) if end_rgb is not None else None)
+
+
+def _frame_count(sketch: ClipSketch) -> int:
+    wrong_length = mockfaults.has(sketch.faults, "length")
+    seconds = sketch.duration_seconds + (float(wrong_length.get("delta")) if wrong_length is not None else 0.0)
+    return max(1, int(round(seconds * sketch.fps)))
+
+
+def _soundtrack(sketch: ClipSketch, seconds: float) -> tuple[np.ndarray, list[DialogueWindow]]:
+    """Dialogue over room tone, the bed the sound cues ask for, then any planted sound fault."""
+    audio, windows = synthesize_dialogue(seconds, sketch.dialogue, seed=sketch.seed)
+    bed = sound_bed(seconds, sketch.sfx, seed=sketch.seed, channels=audio.shape[0])
+    if not sketch.faults:
+        return np.clip(audio + bed, -1.0, 1.0).astype(np.float32), windows
+    tone, _ = synthesize_dialogue(seconds, (), seed=sketch.seed)  # the same room tone, no voices
+    voice = audio - tone
+    extra = None
+    planted = mockfaults.has(sketch.faults, "unexpected_audio")
+    if planted is not None:
+        line = (("Stranger", "Who goes there, is anyone out on the rocks tonight"),)
+        extra, _ = synthesize_dialogue(float(planted.get("for")) + 0.8, line, seed=sketch.seed + 1, channels=1)
+        extra = extra[0, int(0.4 * SAMPLE_RATE):]
+    rng = np.random.default_rng(sketch.seed)
+    return mockfaults.apply_sound_faults(audio + bed, voice, SAMPLE_RATE, sketch.faults, extra, rng), windows
+
+
 def render_mock_clip(sketch: ClipSketch) -> bytes:
     """Render the sketch to MP4 bytes (H.264 yuv420p + AAC 48 kHz, moov first, 1 s GOP)."""
     if sketch.width % 2 or sketch.height % 2:
         raise ValueError("clip width and height must be even for yuv420p")
     if sketch.duration_seconds <= 0:
         raise ValueError("clip duration must be positive")
-    frames = max(1, int(round(sketch.duration_seconds * sketch.fps)))
+    frames = _frame_count(sketch)
     # Audio covers exactly the picture's length, whatever rounding the frame count did.
     seconds = frames / sketch.fps
     if sketch.audio:
-        audio, windows = synthesize_dialogue(seconds, sketch.dialogue, seed=sketch.seed)
+        audio, windows = _soundtrack(sketch, seconds)
     else:
         audio, windows = None, dialogue_windows(seconds, sketch.dialogue)
     # faststart rewrites the file in a second pass, which needs a real file, not a BytesIO.

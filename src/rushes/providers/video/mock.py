@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from rushes.media.mockclip import ClipSketch, render_mock_clip
+from rushes.media.mockfaults import Fault, FaultSpec, parse_fault_spec
+from rushes.media.mocksound import sound_cue
 from rushes.media.probe import InvalidImage, probe_image
 from rushes.providers.errors import OperationNotFound, PermanentProviderError, TransientProviderError
 from rushes.providers.video.base import OperationStatus, VideoRequest
@@ -57,6 +59,7 @@ class MockVideoProvider:
         fail_safety: float = 0,
         fail_corrupt: float = 0,
         seed: int | None = None,
+        faults: FaultSpec | str | None = None,
     ) -> None:
         self.state_dir = Path(state_dir)
         self.latency_seconds = max(0.0, latency_seconds)
@@ -65,6 +68,7 @@ class MockVideoProvider:
         self.fail_corrupt = fail_corrupt
         self.seed = seed
         self._rng = random.Random(seed)
+        self.faults = faults if isinstance(faults, FaultSpec) else parse_fault_spec(faults)
 
     @classmethod
     def from_settings(cls, settings: Any) -> MockVideoProvider:
@@ -75,6 +79,7 @@ class MockVideoProvider:
             fail_safety=settings.mock_fail_safety,
             fail_corrupt=settings.mock_fail_corrupt,
             seed=settings.mock_seed,
+            faults=settings.mock_faults,
         )
 
     # -- submissions -----------------------------------------------------------------
@@ -159,6 +164,9 @@ class MockVideoProvider:
             "seed": render_seed,
             "model": request.model,
             "dialogue": [[d.speaker, d.line] for d in request.dialogue],
+            # Planted faults are fixed at submit too, parameters resolved, so every poller renders the same clip.
+            "faults": [{"kind": f.kind, "params": f.params}
+                       for f in self.faults.pick(request.shot_code, request.duration_seconds, self._rng)],
         }
         # request.json appears last and atomically: its presence means the operation exists.
         _write_atomic(op_dir / "request.json", json.dumps(record, indent=1).encode("utf-8"))
@@ -206,6 +214,8 @@ class MockVideoProvider:
             height=int(record["height"]),
             audio=bool(record["generate_audio"]),
             seed=int(record["seed"]),
+            sfx=sound_cue(record["prompt"]),
+            faults=tuple(Fault(f["kind"], f["params"]) for f in record.get("faults", [])),
         )
         clip = render_mock_clip(sketch)
         if record["outcome"] != "corrupt":
