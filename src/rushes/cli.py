@@ -1,4 +1,4 @@
-"""The `rushes` command: serve, worker, db, demo, import, render, attribute."""
+"""The `rushes` command: serve, worker, db, demo, import, render, qc, attribute."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from rushes import cli_attribute, cli_render
+from rushes import cli_attribute, cli_qc, cli_render
 
 app = typer.Typer(help="Rushes: render, review and re-render the shots of an AI short film.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -143,6 +143,7 @@ def export_overrides(out: Path = typer.Option(None, "--out", help="Write JSONL h
 
 cli_attribute.register(app)
 cli_render.register(app)
+cli_qc.register(app)
 
 
 if __name__ == "__main__":

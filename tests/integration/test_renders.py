@@ -156,7 +156,7 @@ def test_safety_and_corrupt_output_fail_at_once_with_reason_and_refund_once(tmp_
     work_until_idle(app)
     with app.db.session() as s:
         view = take_view(s, take)
-        jobs = list(s.scalars(select(m.RenderJob)))
+        jobs = list(s.scalars(select(m.RenderJob).where(m.RenderJob.kind == "clip")))
     assert [x["state"] for x in view["shots"]] == ["failed"] * 3
     assert all(j.error_kind == kind and j.attempt == 1 for j in jobs)
     assert all(x["error"] for x in view["shots"])
@@ -166,7 +166,7 @@ def test_safety_and_corrupt_output_fail_at_once_with_reason_and_refund_once(tmp_
     from rushes.jobs.queue import end_job, refund_once
 
     with app.db.session() as s:
-        for job in s.scalars(select(m.RenderJob)):
+        for job in s.scalars(select(m.RenderJob).where(m.RenderJob.kind == "clip")):
             end_job(s, job, "failed", "again", refund=True)
             assert refund_once(s, job, "again") is False
     assert len(ledger(app, "refund")) == 3
@@ -182,7 +182,7 @@ def test_transient_errors_until_the_limit_fail_and_refund(tmp_path):
     take, _ = confirm_take(app, scene, "k")
     work_until_idle(app)
     with app.db.session() as s:
-        jobs = list(s.scalars(select(m.RenderJob)))
+        jobs = list(s.scalars(select(m.RenderJob).where(m.RenderJob.kind == "clip")))
     assert all(j.state == "failed" and j.attempt == 3 and "gave up after 3 tries" in j.error for j in jobs)
     assert len(ledger(app, "refund")) == 3
 

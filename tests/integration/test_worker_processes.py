@@ -91,8 +91,9 @@ def wait_for(predicate, timeout: float, interval: float = 0.05, message: str = "
 
 
 def all_jobs(app) -> list[m.RenderJob]:
+    """The provider jobs; each finished take also queues a QC job, which tests/integration/test_qc.py checks."""
     with app.db.session() as s:
-        return list(s.scalars(select(m.RenderJob).order_by(m.RenderJob.id)))
+        return list(s.scalars(select(m.RenderJob).where(m.RenderJob.kind != "qc").order_by(m.RenderJob.id)))
 
 
 def open_job_count(app) -> int:

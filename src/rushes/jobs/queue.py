@@ -130,6 +130,9 @@ def finish_take_if_done(session: Session, take: m.Take) -> bool:
         return False
     take.finished_at = datetime.now(timezone.utc)
     from rushes.services.notifications import notify_take_finished
+    from rushes.services.qc import enqueue_qc
 
     notify_take_finished(session, take)
+    # Quality control looks at the take before the filmmaker does: enqueued with the finish, never lost.
+    enqueue_qc(session, take)
     return True

@@ -72,7 +72,11 @@ class Worker:
         return True
 
     def _step(self, job: m.RenderJob) -> None:
-        if job.kind == "frames":
+        if job.kind == "qc":
+            from rushes.jobs.qc_step import step_qc
+
+            step_qc(self.rushes, job.id, self.name)
+        elif job.kind == "frames":
             from rushes.jobs.frames_step import step_frames
 
             step_frames(self.rushes, job.id, self.name)

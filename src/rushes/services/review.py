@@ -142,26 +142,31 @@ def _overridden(stage: int, category: str, suggestion: dict | None) -> bool:
 
 def pin_issue(app, scene_id: int, body: dict) -> dict:
     """Pin an issue at a scene timecode; the attribution is recomputed here and kept beside the user's choice."""
+    with app.db.session() as session:
+        return pin_issue_in(app, session, scene_id, body)
+
+
+def pin_issue_in(app, session, scene_id: int, body: dict) -> dict:
+    """pin_issue inside the caller's transaction (QC accepts a finding and writes its note in one)."""
     category = IssueCategory(body["category"])
     description = body["description"].strip()
     if not description:
         raise Conflict("describe the issue")
-    with app.db.session() as session:
-        if session.get(m.Scene, scene_id) is None:
-            raise NotFound(f"unknown scene {scene_id}")
-        take = _take(session, scene_id, body.get("take_id"))
-        slot, shot_time = _locate(session, scene_id, take, float(body["scene_time"]), body.get("shot_id"))
-        suggestion = _attribute(app, session, description, category.value, slot.shot_id, shot_time)
-        stage = int(body.get("stage") or category.route)
-        if stage not in (7, 8, 9, 10):
-            raise Conflict("an issue routes to stage 7, 8, 9 or 10")
-        issue = m.ReviewIssue(scene_id=scene_id, take_id=take.id, shot_id=slot.shot_id, clip_id=slot.clip_id,
-                              scene_time=float(body["scene_time"]), shot_time=shot_time, category=category.value,
-                              description=description, stage=stage, suggestion=suggestion,
-                              overridden=_overridden(stage, category.value, suggestion))
-        session.add(issue)
-        session.flush()
-        return issue_view(issue, slot.code)
+    if session.get(m.Scene, scene_id) is None:
+        raise NotFound(f"unknown scene {scene_id}")
+    take = _take(session, scene_id, body.get("take_id"))
+    slot, shot_time = _locate(session, scene_id, take, float(body["scene_time"]), body.get("shot_id"))
+    suggestion = _attribute(app, session, description, category.value, slot.shot_id, shot_time)
+    stage = int(body.get("stage") or category.route)
+    if stage not in (7, 8, 9, 10):
+        raise Conflict("an issue routes to stage 7, 8, 9 or 10")
+    issue = m.ReviewIssue(scene_id=scene_id, take_id=take.id, shot_id=slot.shot_id, clip_id=slot.clip_id,
+                          scene_time=float(body["scene_time"]), shot_time=shot_time, category=category.value,
+                          description=description, stage=stage, suggestion=suggestion,
+                          overridden=_overridden(stage, category.value, suggestion))
+    session.add(issue)
+    session.flush()
+    return issue_view(issue, slot.code)
 
 
 def edit_issue(app, issue_id: int, changes: dict) -> dict:
@@ -238,7 +243,7 @@ def complete_scene(app, scene_id: int, take_id: int | None = None) -> dict:
             raise Conflict("only the newest take can be approved")
         if snap.status not in (SceneStatus.READY_FOR_REVIEW, SceneStatus.COMPLETE):
             raise Conflict(f"the scene is {snap.status.value}: it can be completed when it is Ready for Review")
-        failed = session.scalar(select(m.RenderJob.id).where(m.RenderJob.take_id == take.id,
+        failed = session.scalar(select(m.RenderJob.id).where(m.RenderJob.take_id == take.id, m.RenderJob.kind == "clip",
                                                              m.RenderJob.state != "succeeded").limit(1))
         if failed is not None:
             raise Conflict("some shots of this take did not render; re-render them first")

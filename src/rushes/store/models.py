@@ -215,7 +215,7 @@ class TakeSlot(Base):
 
 
 class RenderJob(Created, Base):
-    """Work for the polling worker: a clip render, or a frame generation. Times are epoch seconds."""
+    """Work for the polling worker: a clip render, a frame generation, or a take's QC. Times are epoch seconds."""
 
     __tablename__ = "render_jobs"
     __table_args__ = (
@@ -226,10 +226,10 @@ class RenderJob(Created, Base):
               sqlite_where=text("finished_at IS NULL"), postgresql_where=text("finished_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # clip | frames
+    kind: Mapped[str] = mapped_column(String(20))  # clip | frames | qc
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     scene_id: Mapped[int] = mapped_column(ForeignKey("scenes.id"), index=True)
-    shot_id: Mapped[int] = mapped_column(ForeignKey("shots.id"), index=True)
+    shot_id: Mapped[int | None] = mapped_column(ForeignKey("shots.id"), index=True)  # None for a whole-take job (qc)
     take_id: Mapped[int | None] = mapped_column(ForeignKey("takes.id"), index=True)
     state: Mapped[str] = mapped_column(String(20), default="queued")
     attempt: Mapped[int] = mapped_column(Integer, default=0)
@@ -279,6 +279,31 @@ class ReviewIssue(Created, Base):
     addressed_by_clip_id: Mapped[int | None] = mapped_column(ForeignKey("clips.id"))
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class QcFinding(Created, Base):
+    """A fault quality control measured in a take: a proposed note until the filmmaker accepts or dismisses it."""
+
+    __tablename__ = "qc_findings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    take_id: Mapped[int] = mapped_column(ForeignKey("takes.id"), index=True)
+    scene_id: Mapped[int] = mapped_column(ForeignKey("scenes.id"), index=True)
+    shot_id: Mapped[int] = mapped_column(ForeignKey("shots.id"), index=True)
+    clip_id: Mapped[int | None] = mapped_column(ForeignKey("clips.id"))
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("render_jobs.id"))
+    shot_code: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(30))
+    frame: Mapped[int] = mapped_column(Integer)
+    scene_time: Mapped[float] = mapped_column(Float)
+    measure: Mapped[float] = mapped_column(Float)
+    threshold: Mapped[float] = mapped_column(Float)
+    stage: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(String(500))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    source: Mapped[str] = mapped_column(String(10), default="qc")
+    status: Mapped[str] = mapped_column(String(20), default="proposed")  # proposed | accepted | dismissed
+    note_id: Mapped[int | None] = mapped_column(ForeignKey("review_issues.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Notification(Created, Base):

@@ -93,6 +93,8 @@
     });
   }
   async function loadIssues() { issues = await api('GET', `/api/scenes/${sceneId}/issues`); renderIssues(); }
+  // Another part of the page wrote a note (QC's Accept): show it.
+  document.addEventListener('rushes:notes-changed', () => loadIssues());
   function selectIssue(id) {
     const issue = issues.find((i) => i.id === id);
     document.querySelectorAll('.issue').forEach((el) => el.classList.toggle('selected', Number(el.dataset.id) === id));

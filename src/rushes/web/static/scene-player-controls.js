@@ -32,6 +32,14 @@ export default function controls({ FPS, RATES, svg }) {
         this.seek(pin.time);
         this._emit('pinclick', { id: pin.id, time: pin.time });
       });
+      this._ui('.sp-proposals').addEventListener('click', (e) => {
+        const b = e.target.closest('.sp-proposal');
+        const proposal = b && this._proposals.find((p) => String(p.id) === b.dataset.id);
+        if (!proposal) return;
+        this.pause();
+        this.seek(proposal.time);
+        this._emit('proposalclick', { id: proposal.id, time: proposal.time });
+      });
       this._bindScrub();
       this.addEventListener('keydown', (e) => this._onKey(e));
     }

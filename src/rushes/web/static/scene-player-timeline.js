@@ -24,6 +24,10 @@ export default function timeline({ clamp, esc, timecode }) {
       box.innerHTML = this._pins.map((p) => `<button class="sp-pin" data-id="${esc(p.id)}"
         data-category="${esc(p.category)}" style="left:${clamp(p.time / total, 0, 1) * 100}%"
         title="${esc(`${timecode(p.time)} · ${p.label || ''}`)}"></button>`).join('');
+      // Proposed notes (QC findings) sit under the track, so they never hide or mimic a pinned note.
+      this._ui('.sp-proposals').innerHTML = this._proposals.map((p) => `<button class="sp-proposal"
+        data-id="${esc(p.id)}" data-kind="${esc(p.kind)}" style="left:${clamp(p.time / total, 0, 1) * 100}%"
+        title="${esc(`${timecode(p.time)} · proposed · ${p.label || ''}`)}"></button>`).join('');
     }
 
     _timeAtX(clientX) {

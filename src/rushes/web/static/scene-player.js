@@ -12,6 +12,8 @@
  *                interval_seconds}: a sprite of tiles left to right, top to bottom (columns = image
  *                width / tile_width). Setting shots resets the player to the start of the scene.
  *   pins         get/set Array<{id, time, label, category}> (time in scene seconds).
+ *   proposals    get/set Array<{id, time, label, kind}>: proposed notes (quality control), drawn
+ *                apart from pins in their own style under the track; a click emits proposalclick.
  *   currentTime  get/set scene seconds (setting = seek()).     duration    scene seconds (read-only).
  *   currentShot  index of the shot on screen (read-only).      paused      boolean (read-only).
  *   playbackRate get/set (menu offers 0.5, 1, 1.5, 2; L shuttle reaches 4).
@@ -22,7 +24,8 @@
  *   stepFrame(n) (pauses; n frames of 1/24 s, negative = back), nextShot(), prevShot(),
  *   goToShot(index) → Promise (like seek).
  * Events (CustomEvent, bubbling, composed)
- *   shotchange {index, code} · timeupdate {currentTime} · ended · pinclick {id, time} · ready.
+ *   shotchange {index, code} · timeupdate {currentTime} · ended · pinclick {id, time} ·
+ *   proposalclick {id, time} · ready.
  * Keys (when the element has focus): Space play/pause · K pause · L play, again 2x, 4x ·
  *   J reverse shuttle 1x, 2x, 4x (emulated by repeated backward seeks) · , . and ← → frame step ·
  *   ↑ [ previous shot · ↓ ] next shot · Home/End · M mute · F fullscreen · O loop shot.
@@ -86,6 +89,7 @@
         <div class="sp-track" role="slider" aria-label="Scene timeline" tabindex="-1">
           <div class="sp-segments"></div><div class="sp-playhead"></div>
         </div>
+        <div class="sp-proposals"></div>
         <div class="sp-hover" hidden><div class="sp-hover-thumb"></div><div class="sp-hover-text"></div></div>
       </div>
       <div class="sp-controls" part="controls">
@@ -112,6 +116,7 @@
       super();
       this._shots = [];
       this._pins = [];
+      this._proposals = [];
       this._videos = [];
       this._mse = null; // MSE engine while the scene plays from one MediaSource
       this._mode = 'stacked'; // 'mse' | 'stacked' | 'pending' (deciding)
@@ -185,6 +190,12 @@
     get pins() { return this._pins.map((p) => ({ ...p })); }
     set pins(list) {
       this._pins = (Array.isArray(list) ? list : []).map((p) => ({ ...p, time: Number(p.time) || 0 }));
+      this._whenParts(() => this._renderPins());
+    }
+
+    get proposals() { return this._proposals.map((p) => ({ ...p })); }
+    set proposals(list) {
+      this._proposals = (Array.isArray(list) ? list : []).map((p) => ({ ...p, time: Number(p.time) || 0 }));
       this._whenParts(() => this._renderPins());
     }
 
