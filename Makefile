@@ -21,6 +21,7 @@ bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_streams.py
 	$(BIN)/python bench/bench_integrity.py
+	$(BIN)/python bench/bench_qc.py
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

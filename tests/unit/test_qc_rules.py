@@ -110,6 +110,11 @@ def test_look_and_loudness_jumps_at_a_cut_beyond_what_was_planned():
     found = check_take([_shot("1A", 0), _shot("1B", 4, seed=2, audio=louder)])
     jump = next(f for f in found if f.kind == "audio_jump")
     assert jump.measure == pytest.approx(14, abs=1.0) and jump.shot_code == "1B"
+    # From a shot with effects to one with only room tone under its dialogue, the bed is meant to drop.
+    talk = 'Audio: Room tone. Character Ann speaks: "Go."'
+    quiet = _bed(4.0, seed=2, level=0.002)
+    quiet[RATE: 2 * RATE] += _voice(1.0)
+    assert check_take([_shot("1A", 0), _shot("1B", 4, seed=2, audio=quiet, prompt=talk)]) == []
 
 
 def test_a_gap_left_by_a_failed_shot_is_not_a_cut():

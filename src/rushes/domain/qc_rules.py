@@ -76,8 +76,13 @@ class ShotMaterial:
         return audio.strip().rstrip(".").strip()
 
     @property
+    def asks_for_bed(self) -> bool:
+        """The prompt names sound effects, so a bed of sound lies under the whole shot."""
+        return self.generate_audio and self.sound_cue.lower() not in QUIET_CUES
+
+    @property
     def asks_for_quiet(self) -> bool:
-        return not self.generate_audio or (not self.dialogue and self.sound_cue.lower() in QUIET_CUES)
+        return not self.generate_audio or (not self.dialogue and not self.asks_for_bed)
 
 
 @dataclass(frozen=True)
@@ -236,7 +241,8 @@ def check_cut(out: ShotMaterial, into: ShotMaterial) -> list[Finding]:
                               f"the look jumps at the cut {out.code} → {into.code} ({jump:.0f} > {threshold:.0f}, "
                               "beyond what the approved frames change): re-render, or match the frames in 10 Frames",
                               from_shot=out.code))
-    if out.audio is None or into.audio is None or out.asks_for_quiet != into.asks_for_quiet:
+    # Effects on one side and only room tone on the other: the bed is meant to change at this cut.
+    if out.audio is None or into.audio is None or out.asks_for_bed != into.asks_for_bed:
         return found
     rate = out.audio_rate
     tail = out.audio[max(0, int((out.duration - EDGE_SECONDS) * rate)): int(out.duration * rate)]

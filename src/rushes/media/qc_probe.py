@@ -44,7 +44,7 @@ def qc_size(width: int, height: int) -> tuple[int, int]:
 
 
 def decode_clip(data: bytes) -> DecodedClip:
-    """Every video frame downscaled, and the sound; raises CorruptClip when the bytes cannot be read."""
+    """Every video frame downscaled, and the sound, in one pass; raises CorruptClip when the bytes cannot be read."""
     try:
         container = av.open(io.BytesIO(data), mode="r")
     except (av.FFmpegError, ValueError, OSError) as exc:
@@ -54,11 +54,22 @@ def decode_clip(data: bytes) -> DecodedClip:
             raise CorruptClip("clip has no video stream")
         video = container.streams.video[0]
         video.thread_type = "AUTO"
+        # The deblocking filter only smooths block edges, invisible at 160 x 90: skipping it decodes faster.
+        video.codec_context.options = {"skip_loop_filter": "all"}
+        audio = container.streams.audio[0] if container.streams.audio else None
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE) if audio is not None else None
         width, height = qc_size(video.codec_context.width, video.codec_context.height)
-        frames = []
+        frames, sound = [], []
         try:
-            for frame in container.decode(video):
-                frames.append(frame.reformat(width, height, "rgb24", interpolation="AREA").to_ndarray())
+            for packet in container.demux(*([video] + ([audio] if audio is not None else []))):
+                if packet.stream is video:
+                    for frame in packet.decode():
+                        frames.append(frame.reformat(width, height, "rgb24", interpolation="AREA").to_ndarray())
+                else:
+                    for frame in packet.decode():
+                        sound.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(frame))
+            if resampler is not None:
+                sound.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(None))
         except (av.FFmpegError, ValueError, OSError) as exc:
             raise CorruptClip(f"clip data is damaged after {len(frames)} frames") from exc
         if not frames:
@@ -66,25 +77,10 @@ def decode_clip(data: bytes) -> DecodedClip:
         rate = video.average_rate or video.guessed_rate or video.base_rate
         fps = float(rate) if rate else 24.0
         duration = container.duration / av.time_base if container.duration else len(frames) / fps
-    return DecodedClip(frames=np.stack(frames), fps=fps, duration=float(duration), audio=_decode_audio(data))
-
-
-def _decode_audio(data: bytes) -> np.ndarray | None:
-    with av.open(io.BytesIO(data), mode="r") as container:
-        if not container.streams.audio:
-            return None
-        stream = container.streams.audio[0]
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
-        chunks = []
-        try:
-            for frame in container.decode(stream):
-                for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray().reshape(-1))
-            for out in resampler.resample(None):
-                chunks.append(out.to_ndarray().reshape(-1))
-        except (av.FFmpegError, ValueError, OSError) as exc:
-            raise CorruptClip("clip's sound is damaged") from exc
-    return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, dtype=np.float32)
+    track = None
+    if audio is not None:
+        track = np.concatenate(sound).astype(np.float32) if sound else np.zeros(0, dtype=np.float32)
+    return DecodedClip(frames=np.stack(frames), fps=fps, duration=float(duration), audio=track)
 
 
 def anchor_frame(data: bytes, width: int, height: int) -> np.ndarray:
