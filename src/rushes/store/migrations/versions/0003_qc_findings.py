@@ -1,7 +1,7 @@
 """quality control: qc_findings, and render_jobs.shot_id optional for whole-take jobs
 
 Revision ID: qc_findings
-Revises: 0001
+Revises: money_constraints
 """
 
 from alembic import op
@@ -9,15 +9,20 @@ import sqlalchemy as sa
 
 
 revision = "qc_findings"
-down_revision = "0001"
+down_revision = "money_constraints"
+OPEN = "finished_at IS NULL"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    # A QC job belongs to a take, not to one shot.
+    # A QC job belongs to a take, not to one shot. SQLite rebuilds the table for this (env.py turns
+    # foreign keys off meanwhile); the partial index is dropped and made again so its WHERE survives.
+    op.drop_index("uq_render_job_open_per_shot_kind", table_name="render_jobs")
     with op.batch_alter_table("render_jobs", schema=None) as batch_op:
         batch_op.alter_column("shot_id", existing_type=sa.Integer(), nullable=True)
+    op.create_index("uq_render_job_open_per_shot_kind", "render_jobs", ["shot_id", "kind"], unique=True,
+                    sqlite_where=sa.text(OPEN), postgresql_where=sa.text(OPEN))
     op.create_table(
         "qc_findings",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -56,5 +61,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("qc_findings")
+    op.execute("DELETE FROM render_jobs WHERE shot_id IS NULL")
+    op.drop_index("uq_render_job_open_per_shot_kind", table_name="render_jobs")
     with op.batch_alter_table("render_jobs", schema=None) as batch_op:
         batch_op.alter_column("shot_id", existing_type=sa.Integer(), nullable=False)
+    op.create_index("uq_render_job_open_per_shot_kind", "render_jobs", ["shot_id", "kind"], unique=True,
+                    sqlite_where=sa.text(OPEN), postgresql_where=sa.text(OPEN))
