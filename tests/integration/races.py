@@ -116,7 +116,7 @@ def audit(rushes: Rushes) -> dict:
         unfinished = s.execute(select(m.Take.scene_id, func.count()).where(m.Take.finished_at.is_(None))
                                .group_by(m.Take.scene_id)).all()
         open_jobs = s.execute(select(m.RenderJob.shot_id, m.RenderJob.kind, func.count())
-                              .where(m.RenderJob.finished_at.is_(None))
+                              .where(m.RenderJob.finished_at.is_(None), m.RenderJob.shot_id.is_not(None))  # QC jobs are per take
                               .group_by(m.RenderJob.shot_id, m.RenderJob.kind)).all()
         takes = s.scalar(select(func.count()).select_from(m.Take))
     from rushes.services.accounts import balance
