@@ -1,7 +1,7 @@
 """quality control: qc_findings, and render_jobs.shot_id optional for whole-take jobs
 
 Revision ID: qc_findings
-Revises: provider_quota
+Revises: jobs_by_update
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = "qc_findings"
-down_revision = "provider_quota"
+down_revision = "jobs_by_update"
 OPEN = "finished_at IS NULL"
 branch_labels = None
 depends_on = None
