@@ -58,7 +58,7 @@ def _summary(view: dict) -> str:
 def register(app: typer.Typer) -> None:
     @app.command()
     def qc(
-        take_id: int = typer.Argument(..., help="Take to check."),
+        take_id: int = typer.Argument(..., min=1, max=2**63 - 1, help="Take to check."),
         as_json: bool = typer.Option(False, "--json", help="Print what GET /api/takes/{id}/qc returns."),
         timeout: float = typer.Option(600.0, help="Give up waiting for QC after this many seconds."),
     ) -> None:
