@@ -74,13 +74,12 @@ def release(job: m.RenderJob, run_after: float) -> None:
 
 
 def lock_job(session: Session, job_id: int) -> m.RenderJob | None:
-    """Lock the job's account, then the job: a refund or an end may follow, and both move money."""
-    from rushes.services.accounts import lock_account
+    """Lock a job row, before its take (the order every transaction follows: account, jobs, take).
 
-    account_id = session.scalar(select(m.RenderJob.account_id).where(m.RenderJob.id == job_id))
-    if account_id is None:
-        return None
-    lock_account(session, account_id)
+    Worker steps take no account lock: a refund only adds credits, so it cannot push a balance below
+    zero, and uq_ledger_job_kind makes each refund happen once. Locking the account in every step
+    serialised all of a studio's workers (the 8-process PostgreSQL stress test stopped draining).
+    """
     return session.get(m.RenderJob, job_id, with_for_update=True)
 
 

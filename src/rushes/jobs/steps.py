@@ -22,7 +22,7 @@ class LeaseLost(Exception):
 
 
 def locked_job(session: Session, job_id: int, owner: str) -> m.RenderJob:
-    """The job, locked after its account (the one lock order everywhere: account, then take/job rows)."""
+    """The job, locked before its take (queue.lock_job gives the lock order)."""
     job = lock_job(session, job_id)
     if job is None or job.lease_owner != owner:
         raise LeaseLost(job_id)

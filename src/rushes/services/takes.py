@@ -97,6 +97,9 @@ def cancel_take(app, take_id: int) -> dict:
         if scene_id is None:
             raise NotFound(f"unknown take {take_id}")
         lock_account(session, account_of_scene(session, scene_id))  # refunds follow: money moves
+        # Jobs before the take, as worker steps lock them, so a cancel and a step never wait on each other.
+        list(session.scalars(select(m.RenderJob.id).where(m.RenderJob.take_id == take_id, m.RenderJob.finished_at.is_(None))
+                             .order_by(m.RenderJob.id).with_for_update()))
         take = session.get(m.Take, take_id, with_for_update=True)
         if take.finished_at is not None:
             raise Conflict("this take has already finished")
@@ -118,6 +121,10 @@ def cancel_take(app, take_id: int) -> dict:
 def resolve_attention(app, job_id: int, action: str) -> dict:
     """A job whose submit went unconfirmed: resubmit it (may bill twice) or abandon it (refunded)."""
     with app.db.session() as session:
+        account_id = session.scalar(select(m.RenderJob.account_id).where(m.RenderJob.id == job_id))
+        if account_id is None:
+            raise NotFound(f"unknown job {job_id}")
+        lock_account(session, account_id)
         job = lock_job(session, job_id)
         if job is None:
             raise NotFound(f"unknown job {job_id}")
