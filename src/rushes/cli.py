@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from rushes import cli_attribute, cli_qc, cli_render
+from rushes import cli_attribute, cli_qc, cli_render, cli_user
 
 app = typer.Typer(help="Rushes: render, review and re-render the shots of an AI short film.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -49,7 +49,10 @@ def serve(
     port = port or rushes.settings.port
     typer.echo(f"Rushes on http://{host}:{port}  (database {database_banner(rushes.settings.database_url)}, "
                f"video {rushes.settings.video_provider}, worker {'on' if worker else 'off'})")
-    web = create_app(rushes, run_worker=worker)
+    # On the embedded defaults (demo loaded) every start prints a fresh one-time sign-in link for the
+    # demo studio's owner; a deployment with RUSHES_LOAD_DEMO=false uses `rushes user link` instead.
+    announce = rushes.settings.base_url(host, port) if rushes.settings.load_demo else None
+    web = create_app(rushes, run_worker=worker, announce=announce)
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig, frame):
@@ -144,6 +147,7 @@ def export_overrides(out: Path = typer.Option(None, "--out", help="Write JSONL h
 cli_attribute.register(app)
 cli_render.register(app)
 cli_qc.register(app)
+cli_user.register(app)
 
 
 if __name__ == "__main__":

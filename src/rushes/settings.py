@@ -86,6 +86,21 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     load_demo: bool = True
+    # Host headers answered (comma-separated); any other gets 400, which stops DNS rebinding.
+    allowed_hosts: str = "127.0.0.1,localhost"
+    # The address printed in sign-in and review links (default http://HOST:PORT).
+    public_url: str | None = None
+
+    @property
+    def allowed_host_list(self) -> list[str]:
+        return [h.strip() for h in self.allowed_hosts.split(",") if h.strip()]
+
+    def base_url(self, host: str | None = None, port: int | None = None) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = host or self.host
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        return f"http://{shown}:{port or self.port}"
 
     @field_validator("mock_faults")
     @classmethod

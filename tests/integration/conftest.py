@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,11 @@ from rushes.settings import Settings
 
 PG_ENV = "RUSHES_TEST_POSTGRES_URL"
 
+# Starlette's TestClient sends "Host: testserver"; tests allow it here rather than in the default.
+TEST_ALLOWED_HOSTS = "127.0.0.1,localhost,testserver"
 # Fast defaults for tests: tiny latency, quick polls, short leases.
 FAST = dict(mock_latency_seconds=0.0, provider_poll_seconds=0.05, retry_base_seconds=0.05, retry_max_seconds=0.2,
-            job_lease_seconds=5.0, worker_idle_poll_seconds=0.05, load_demo=False,
+            job_lease_seconds=5.0, worker_idle_poll_seconds=0.05, load_demo=False, allowed_hosts=TEST_ALLOWED_HOSTS,
             # Unpaced unless a test is about the quota (tests/integration/test_veo_quota.py).
             veo_requests_per_minute=0)
 
@@ -110,3 +114,80 @@ def _open_jobs(rushes: Rushes, take_id: int | None) -> bool:
         if take_id is not None:
             q = q.where(m.RenderJob.take_id == take_id)
         return session.scalar(q.limit(1)) is not None
+
+
+# ---- signed-in clients ------------------------------------------------------------------------
+# Every route checks access (rushes.web.access), so API tests talk to the app as a member:
+#
+#     with api_client(rushes, role="editor") as client:      # Authorization: Bearer <token>
+#         client.post(f"/api/scenes/{scene}/takes", headers={"Idempotency-Key": "k"})
+#     with cookie_client(rushes, role="reviewer") as client: # session cookie + Origin + X-CSRF-Token
+#         ...
+#
+# The member is new, belongs to `studio_id` (default: the first studio, the demo's) with `role`, and
+# is at `client.member`. Pass `app=` to reuse an app; otherwise create_app(rushes) without worker/demo.
+
+@dataclass
+class Member:
+    user_id: int
+    email: str
+    role: str
+    studio_id: int
+    api_token: str
+    session_token: str
+
+    @property
+    def csrf(self) -> str:
+        from rushes.services.users import csrf_for
+
+        return csrf_for(self.session_token)
+
+
+_member_count = itertools.count(1)
+
+
+def add_test_member(rushes: Rushes, role: str = "owner", studio_id: int | None = None,
+                    email: str | None = None) -> Member:
+    """A member of the studio (default the first one) with an API token and a browser session."""
+    from rushes.services.accounts import default_account
+    from rushes.services.users import add_member, new_api_token, new_session
+
+    with rushes.db.session() as session:
+        studio_id = studio_id if studio_id is not None else default_account(session).id
+        email = email or f"{role}{next(_member_count)}@test.rushes"
+        user = add_member(session, email, studio_id, role)
+        return Member(user.id, user.email, role, studio_id, new_api_token(session, user.id), new_session(session, user.id))
+
+
+def _client(rushes: Rushes, app, headers: dict, cookies: dict | None, member: Member | None):
+    from fastapi.testclient import TestClient
+
+    from rushes.web.app import create_app
+
+    client = TestClient(app if app is not None else create_app(rushes, run_worker=False, load_demo=False),
+                        headers=headers, cookies=cookies)
+    client.member = member
+    client.rushes = rushes
+    return client
+
+
+def api_client(rushes: Rushes, role: str = "owner", *, studio_id: int | None = None, email: str | None = None,
+               app=None, member: Member | None = None):
+    """A TestClient authenticated by an API token (bearer: no CSRF needed). Use it as a context manager."""
+    member = member or add_test_member(rushes, role, studio_id, email)
+    return _client(rushes, app, {"Authorization": f"Bearer {member.api_token}"}, None, member)
+
+
+def cookie_client(rushes: Rushes, role: str = "owner", *, studio_id: int | None = None, email: str | None = None,
+                  app=None, member: Member | None = None):
+    """A TestClient signed in like a browser: session cookie, same-origin Origin and the CSRF header."""
+    from rushes.web.access import SESSION_COOKIE
+
+    member = member or add_test_member(rushes, role, studio_id, email)
+    headers = {"Origin": "http://testserver", "X-CSRF-Token": member.csrf}
+    return _client(rushes, app, headers, {SESSION_COOKIE: member.session_token}, member)
+
+
+def anonymous_client(rushes: Rushes, app=None):
+    """A TestClient with no credentials at all."""
+    return _client(rushes, app, {}, None, None)

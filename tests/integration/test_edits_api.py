@@ -17,6 +17,7 @@ from rushes.services.context import Rushes
 from rushes.services.demo import create_demo
 from rushes.settings import Settings
 from rushes.web.app import create_app
+from tests.integration.conftest import TEST_ALLOWED_HOSTS, api_client
 
 
 @dataclass
@@ -45,7 +46,8 @@ class Env:
 
 def _settings(root) -> Settings:
     return Settings(database_url=f"sqlite:///{root / 'rushes.db'}", media_dir=root / "media",
-                    load_demo=False, mock_latency_seconds=0.0, provider_poll_seconds=0.0)
+                    load_demo=False, mock_latency_seconds=0.0, provider_poll_seconds=0.0,
+                    allowed_hosts=TEST_ALLOWED_HOSTS)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +73,7 @@ def env(tmp_path, demo_template) -> Iterator[Env]:
             shutil.copy(root / name, tmp_path / name)
     shutil.copytree(root / "media", tmp_path / "media")
     rushes = Rushes(_settings(tmp_path))
-    with TestClient(create_app(rushes, run_worker=False)) as client:
+    with api_client(rushes, role="editor", app=create_app(rushes, run_worker=False)) as client:
         yield Env(client, rushes, demo)
     rushes.db.dispose()
 

@@ -70,7 +70,7 @@ def account_view(session: Session, account: m.Account) -> dict:
         "balance": balance(session, account.id),
         "ledger": [
             {"id": e.id, "amount": e.amount, "kind": e.kind, "take_id": e.take_id, "job_id": e.job_id,
-             "memo": e.memo, "created_at": e.created_at.isoformat()}
+             "user_id": e.user_id, "memo": e.memo, "created_at": e.created_at.isoformat()}
             for e in ledger(session, account.id)
         ],
     }

@@ -70,8 +70,9 @@ def _refusal_after_race(session, scene_id: int, key: str) -> tuple[int, bool]:
     raise Conflict("another confirm of this scene was saved at the same moment; reload and try again")
 
 
-def confirm_take(app, scene_id: int, idempotency_key: str) -> tuple[int, bool]:
+def confirm_take(app, scene_id: int, idempotency_key: str, user_id: int | None = None) -> tuple[int, bool]:
     """Returns (take id, created). The same key again returns the same take and charges nothing.
+    `user_id` is the member who confirmed: the ledger records them on every charge.
 
     The account row is locked first, so everything below (the same-key lookup, the "still
     rendering" check, the balance) reads what the previous confirm committed; the partial unique
@@ -105,13 +106,14 @@ def confirm_take(app, scene_id: int, idempotency_key: str) -> tuple[int, bool]:
             available = balance(session, account_id)
             if plan.total_credits > available:
                 raise InsufficientCredits(plan.total_credits, available)
-            return _create_take(app, session, snap, plan, account_id, key), True
+            return _create_take(app, session, snap, plan, account_id, key, user_id), True
     except IntegrityError:
         with app.db.session() as session:
             return _refusal_after_race(session, scene_id, key)
 
 
-def _create_take(app, session, snap: SceneSnapshot, plan: TakePlan, account_id: int, key: str) -> int:
+def _create_take(app, session, snap: SceneSnapshot, plan: TakePlan, account_id: int, key: str,
+                 user_id: int | None = None) -> int:
     """Charging, the take, its slots and its jobs: one transaction, under the account lock."""
     scene_id = snap.scene.id
     number = (session.scalar(select(func.max(m.Take.number)).where(m.Take.scene_id == scene_id)) or 0) + 1
@@ -132,7 +134,7 @@ def _create_take(app, session, snap: SceneSnapshot, plan: TakePlan, account_id: 
             session.flush()
             slot.job_id = job.id
             session.add(m.LedgerEntry(account_id=account_id, amount=-shot.credits, kind="charge",
-                                      take_id=take.id, job_id=job.id,
+                                      take_id=take.id, job_id=job.id, user_id=user_id,
                                       memo=f"render {shot.code} ({shot.render_seconds} s, {plan.spec.model})"))
     session.flush()
     if not plan.to_render:

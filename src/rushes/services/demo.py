@@ -8,6 +8,7 @@ from importlib import resources
 from sqlalchemy import select
 
 from rushes.services.accounts import default_account, grant
+from rushes.services.users import DEMO_OWNER_EMAIL, add_member, studio_owner
 from rushes.services.importer import parse_project
 from rushes.services.projects import create_project
 from rushes.store import models as m
@@ -34,7 +35,8 @@ def create_demo(app) -> dict:
         for snap in load_project(session, project.id, app.render_spec):
             session.add(m.StageLock(scene_id=snap.scene.id, stage=int(Stage.SHOT_LIST), digest=shot_list_digest(snap.state)))
         scenes = list(session.scalars(select(m.Scene).where(m.Scene.project_id == project.id).order_by(m.Scene.number)))
-        return {"project_id": project.id, "name": project.name,
+        owner = studio_owner(session, account.id) or add_member(session, DEMO_OWNER_EMAIL, account.id, "owner")
+        return {"project_id": project.id, "name": project.name, "studio_id": account.id, "owner_email": owner.email,
                 "scene_ids": [s.id for s in scenes], "scenes": [{"id": s.id, "number": s.number, "title": s.title} for s in scenes]}
 
 
@@ -44,3 +46,19 @@ def ensure_demo(app) -> dict | None:
         if session.scalar(select(m.Project.id).limit(1)) is not None:
             return None
     return create_demo(app)
+
+
+def ensure_first_owner(app) -> str | None:
+    """Somebody must be able to sign in: with studios but no members yet, the first studio gets an owner.
+
+    Returns the email of the user a start-up sign-in link is printed for (the demo studio's owner),
+    or None when there is no studio yet.
+    """
+    with app.db.session() as session:
+        studio = session.scalar(select(m.Account).order_by(m.Account.id).limit(1))
+        if studio is None:
+            return None
+        owner = studio_owner(session, studio.id)
+        if owner is None:
+            owner = add_member(session, DEMO_OWNER_EMAIL, studio.id, "owner")
+        return owner.email

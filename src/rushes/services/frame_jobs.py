@@ -11,13 +11,13 @@ from rushes.services.snapshot import load_scene
 from rushes.store import models as m
 
 
-def enqueue_frames(app, shot_id: int, kinds: tuple[str, ...] = ("start", "end")) -> int:
+def enqueue_frames(app, shot_id: int, kinds: tuple[str, ...] = ("start", "end"), user_id: int | None = None) -> int:
     """Queue new frames for a shot (a fresh variation each time); returns the job id."""
     if not kinds or any(k not in ("start", "end") for k in kinds):
         raise Conflict("kinds must be start and/or end")
     try:
         with app.db.session() as session:
-            return _enqueue(app, session, shot_id, kinds)
+            return _enqueue(app, session, shot_id, kinds, user_id)
     except IntegrityError:
         # The partial unique index on open jobs per shot and kind refused a second one.
         with app.db.session() as session:
@@ -30,7 +30,7 @@ def _open_frames_job(session, shot_id: int) -> int | None:
                                                        m.RenderJob.finished_at.is_(None)).limit(1))
 
 
-def _enqueue(app, session, shot_id: int, kinds: tuple[str, ...]) -> int:
+def _enqueue(app, session, shot_id: int, kinds: tuple[str, ...], user_id: int | None = None) -> int:
     shot = session.get(m.Shot, shot_id)
     if shot is None:
         raise NotFound(f"unknown shot {shot_id}")
@@ -57,6 +57,6 @@ def _enqueue(app, session, shot_id: int, kinds: tuple[str, ...]) -> int:
     session.add(job)
     session.flush()
     if cost:
-        session.add(m.LedgerEntry(account_id=account_id, amount=-cost, kind="charge", job_id=job.id,
+        session.add(m.LedgerEntry(account_id=account_id, amount=-cost, kind="charge", job_id=job.id, user_id=user_id,
                                   memo=f"frames {check.code} ({', '.join(kinds)})"))
     return job.id

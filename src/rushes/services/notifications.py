@@ -43,10 +43,14 @@ def notification_view(n: m.Notification) -> dict:
             "body": n.body, "url": n.url, "read": n.read_at is not None, "created_at": n.created_at.isoformat()}
 
 
-def list_notifications(session: Session, account_id: int, after_id: int = 0, limit: int = 50,
+def list_notifications(session: Session, account_id: int | list[int], after_id: int = 0, limit: int = 50,
                        before_id: int | None = None) -> list[m.Notification]:
-    """Newer than `after_id` oldest first (what a stream resumes with), else newest first (below `before_id`)."""
-    query = select(m.Notification).where(m.Notification.account_id == account_id)
+    """Newer than `after_id` oldest first (what a stream resumes with), else newest first (below `before_id`).
+
+    `account_id` may be a list: a member sees the notifications of every studio they belong to.
+    """
+    ids = [account_id] if isinstance(account_id, int) else list(account_id)
+    query = select(m.Notification).where(m.Notification.account_id.in_(ids))
     if after_id:
         query = query.where(m.Notification.id > after_id).order_by(m.Notification.id)
     else:
@@ -56,9 +60,10 @@ def list_notifications(session: Session, account_id: int, after_id: int = 0, lim
     return list(session.scalars(query.limit(limit)))
 
 
-def unread_count(session: Session, account_id: int) -> int:
+def unread_count(session: Session, account_id: int | list[int]) -> int:
+    ids = [account_id] if isinstance(account_id, int) else list(account_id)
     return session.scalar(select(func.count()).select_from(m.Notification).where(
-        m.Notification.account_id == account_id, m.Notification.read_at.is_(None))) or 0
+        m.Notification.account_id.in_(ids), m.Notification.read_at.is_(None))) or 0
 
 
 def mark_scene_read(session: Session, scene_id: int) -> int:

@@ -82,7 +82,7 @@ def issue_view(issue: m.ReviewIssue, code: str | None = None) -> dict:
             "category": issue.category, "category_label": category.label, "description": issue.description,
             "stage": issue.stage, "stage_title": Stage(issue.stage).title, "suggestion": issue.suggestion,
             "overridden": issue.overridden, "status": issue.status, "addressed_by_clip_id": issue.addressed_by_clip_id,
-            "created_at": issue.created_at.isoformat()}
+            "author": issue.author_name, "created_at": issue.created_at.isoformat()}
 
 
 def list_issues(session, scene_id: int, include_closed: bool = True, after: tuple[float, int] | None = None,
@@ -163,7 +163,8 @@ def pin_issue_in(app, session, scene_id: int, body: dict) -> dict:
     issue = m.ReviewIssue(scene_id=scene_id, take_id=take.id, shot_id=slot.shot_id, clip_id=slot.clip_id,
                           scene_time=float(body["scene_time"]), shot_time=shot_time, category=category.value,
                           description=description, stage=stage, suggestion=suggestion,
-                          overridden=_overridden(stage, category.value, suggestion))
+                          overridden=_overridden(stage, category.value, suggestion),
+                          author_user_id=body.get("author_user_id"), author_name=body.get("author_name"))
     session.add(issue)
     session.flush()
     return issue_view(issue, slot.code)

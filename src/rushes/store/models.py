@@ -50,6 +50,7 @@ class LedgerEntry(Created, Base):
     take_id: Mapped[int | None] = mapped_column(ForeignKey("takes.id"), index=True)
     job_id: Mapped[int | None] = mapped_column(ForeignKey("render_jobs.id"))
     memo: Mapped[str] = mapped_column(String(500), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who spent it (None: the system)
 
 
 class Project(Created, Base):
@@ -279,6 +280,8 @@ class ReviewIssue(Created, Base):
     addressed_by_clip_id: Mapped[int | None] = mapped_column(ForeignKey("clips.id"))
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str | None] = mapped_column(String(120))  # a member's email or a guest's own name
 
 
 class QcFinding(Created, Base):
@@ -328,3 +331,58 @@ class StageLock(Created, Base):
     scene_id: Mapped[int] = mapped_column(ForeignKey("scenes.id"), index=True)
     stage: Mapped[int] = mapped_column(Integer)
     digest: Mapped[str] = mapped_column(String(64))
+
+
+# ---- Studios and access: an Account is a studio (it owns the ledger and the projects) ----------
+
+
+class User(Created, Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-cased
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # None: signs in by one-time link only
+
+
+class Membership(Created, Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "account_id", name="uq_membership"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))  # owner | editor | reviewer
+
+
+class AuthToken(Created, Base):
+    """A browser session, an API token or a one-time sign-in link. Only the token's sha256 is kept."""
+
+    __tablename__ = "auth_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # session | api | signin_link
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # sign-out, or a link used
+
+
+class ShareLink(Created, Base):
+    """A guest review link to one scene's review player."""
+
+    __tablename__ = "share_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scene_id: Mapped[int] = mapped_column(ForeignKey("scenes.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    allow_notes: Mapped[bool] = mapped_column(Boolean, default=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SignInAttempt(Base):
+    """Failed sign-ins, counted per account and per address so guessing is slowed across processes."""
+
+    __tablename__ = "signin_attempts"
+    __table_args__ = (Index("ix_signin_attempts_email", "email", "at"), Index("ix_signin_attempts_address", "address", "at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[float] = mapped_column(Float)  # epoch seconds

@@ -7,7 +7,7 @@ import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from rushes import __version__
@@ -30,7 +30,9 @@ def _warm_attributor(rushes: Rushes) -> None:
         log.exception("attribution warm-up failed")
 
 
-def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo: bool | None = None) -> FastAPI:
+def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo: bool | None = None,
+               announce: str | None = None) -> FastAPI:
+    """The app. `announce`, when given, is the base URL a one-time sign-in link is printed for at start."""
     rushes = rushes or Rushes()
     register_settings(rushes.settings)
     install_log_redaction()
@@ -44,6 +46,8 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
             created = ensure_demo(rushes)
             if created:
                 log.info("demo project created: %s", created)
+        if announce:
+            _announce_signin(rushes, announce)
         worker = None
         if run_worker:
             from rushes.jobs.runner import start_background_worker
@@ -65,21 +69,30 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
             if worker is not None:
                 worker.stop()
 
-    app = FastAPI(title="Rushes", version=__version__, lifespan=lifespan,
+    from rushes.web.access import guard
+    from rushes.web.security import install_security
+
+    # One dependency for every route: authentication, ids resolved to their studio, roles, CSRF.
+    # Swagger UI is off: it needs inline and third-party script, which the CSP forbids; the schema
+    # stays at /openapi.json.
+    app = FastAPI(title="Rushes", version=__version__, lifespan=lifespan, dependencies=[Depends(guard)],
+                  docs_url=None, redoc_url=None,
                   description="Render, review and re-render the shots of an AI short film.")
+    install_security(app, rushes.settings)
     app.state.rushes = rushes
     app.state.stopping = False
     install_error_handlers(app)
 
     from rushes.web import media
-    from rushes.web.api import attribution, catalog, edits, events, qc, review, takes
+    from rushes.web.api import attribution, catalog, edits, events, qc, review, shares, takes
+    from rushes.web.pages import auth as auth_pages
     from rushes.web.pages import review as review_page
     from rushes.web.pages import routes as pages
 
     # Every API answer a client can get is documented: the error models come from web/schemas.py.
-    for module in (catalog, takes, edits, review, qc, attribution, events, media):
+    for module in (catalog, takes, edits, review, qc, attribution, events, shares, media):
         app.include_router(module.router, responses=ERROR_RESPONSES)
-    for module in (pages, review_page):
+    for module in (auth_pages, pages, review_page):
         app.include_router(module.router)
     # Outermost, so no parser sees more of a body than its limit.
     app.add_middleware(BodyLimitMiddleware)
@@ -105,3 +118,18 @@ def _wire_shot_context(app: FastAPI, rushes: Rushes) -> None:
             return shot_contexts(session, rushes, int(text))
 
     app.dependency_overrides[resolve_shot_context] = lookup
+
+
+def _announce_signin(rushes: Rushes, base_url: str) -> None:
+    """Print a fresh one-time sign-in link for the first studio's owner, the way a notebook server prints its URL."""
+    from rushes.services.demo import ensure_first_owner
+    from rushes.services.users import new_signin_link, user_by_email
+
+    email = ensure_first_owner(rushes)
+    if email is None:
+        print("No studio yet: create one with  rushes user create EMAIL --studio NAME --role owner", flush=True)
+        return
+    with rushes.db.session() as session:
+        token = new_signin_link(session, user_by_email(session, email).id)
+    print(f"\n  Sign in as {email} (one-time link, valid 15 minutes):\n    {base_url}/signin/link?token={token}\n",
+          flush=True)

@@ -13,15 +13,18 @@ from fastapi.responses import FileResponse, RedirectResponse, Response, Streamin
 from rushes.media.ranges import RangeNotSatisfiable, byte_range
 from rushes.media.store import InvalidMediaKey, LocalMediaStore
 from rushes.services.context import Rushes
+from rushes.web.access import access
 from rushes.web.deps import get_rushes
 
 router = APIRouter(tags=["media"])
 
-# Content-addressed: a key never changes meaning, so browsers may cache it for good.
-IMMUTABLE = "public, max-age=31536000, immutable"
+# Content-addressed: a key never changes meaning, so this browser may keep it for good; "private"
+# because only members (and guests of its scene) may see it, so no shared cache may keep it.
+IMMUTABLE = "private, max-age=31536000, immutable"
 
 
 @router.get("/media/{key}")
+@access(guest="watch")
 def get_media(key: str, request: Request, rushes: Rushes = Depends(get_rushes)) -> Response:
     store = rushes.media
     try:

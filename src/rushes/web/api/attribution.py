@@ -12,6 +12,7 @@ from rushes.providers.attribution.base import AttributionRequest, Attributor, El
 from rushes.providers.attribution.factory import make_attributor
 from rushes.settings import get_settings
 from rushes.web.schemas import ApiModel, BodyId
+from rushes.web.access import access
 
 router = APIRouter()
 
@@ -89,6 +90,7 @@ def get_attributor(request: Request) -> Attributor:
 
 
 @router.post("/api/attribution")
+@access("reviewer", guest="notes")
 def attribute_issue(
     body: Annotated[AttributionIn, Body()],
     attributor: Annotated[Attributor, Depends(get_attributor)],

@@ -6,11 +6,13 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rushes.services.accounts import account_view, default_account
+from rushes.services.accounts import account_view
+from rushes.services.errors import NotFound
 from rushes.services.context import Rushes
 from rushes.services.snapshot import load_project, load_scene
 from rushes.services.views import open_issue_counts, scene_detail, scene_summary, unread_badges
 from rushes.store import models as m
+from rushes.web.access import current, studio_account
 from rushes.web.deps import get_rushes, get_session
 from rushes.web.pagination import Page, finish, page_params
 from rushes.web.schemas import EntityId
@@ -21,8 +23,9 @@ router = APIRouter(prefix="/api", tags=["catalog"])
 @router.get("/projects")
 def list_projects(request: Request, response: Response, page: Page = Depends(page_params(100)),
                   session: Session = Depends(get_session)) -> list[dict]:
-    """Projects by id; paginated (`limit`, `after` = the last project id seen)."""
-    query = select(m.Project).order_by(m.Project.id).limit(page.fetch())
+    """The projects of every studio the caller belongs to, by id; paginated (`limit`, `after` = the last id seen)."""
+    query = (select(m.Project).where(m.Project.account_id.in_(current(request).studio_ids))
+             .order_by(m.Project.id).limit(page.fetch()))
     after = page.cursor(int)
     if after is not None:
         query = query.where(m.Project.id > after)
@@ -48,5 +51,9 @@ def get_scene(scene_id: EntityId, session: Session = Depends(get_session), rushe
 
 
 @router.get("/account")
-def get_account(session: Session = Depends(get_session)) -> dict:
-    return account_view(session, default_account(session))
+def get_account(request: Request, session: Session = Depends(get_session)) -> dict:
+    """The caller's (first) studio: its balance and ledger, with who spent each charge."""
+    studio = studio_account(session, request)
+    if studio is None:
+        raise NotFound("you belong to no studio")
+    return {**account_view(session, studio), "role": current(request).role_in(studio.id)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile, Request
 from pydantic import ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from rushes.services.rail import scene_rail, upstream_changes
 from rushes.services.snapshot import load_scene
 from rushes.services.views import open_issue_counts, shot_detail
 from rushes.store import models as m
+from rushes.web.access import current
 from rushes.web.deps import get_rushes, get_session
 from rushes.web.schemas import ApiModel, BodyId, EntityId
 
@@ -227,9 +228,9 @@ def reassemble_scene(scene_id: EntityId, rushes: Rushes = Depends(get_rushes)) -
 # ---- Stage 10: frames ---------------------------------------------------------------------------
 
 @router.post("/shots/{shot_id}/frames", status_code=202)
-def regenerate_frames(shot_id: EntityId, body: FramesBody | None = None, rushes: Rushes = Depends(get_rushes)) -> dict:
+def regenerate_frames(shot_id: EntityId, request: Request, body: FramesBody | None = None, rushes: Rushes = Depends(get_rushes)) -> dict:
     kinds = tuple(dict.fromkeys((body or FramesBody()).kinds))
-    job_id = enqueue_frames(rushes, shot_id, kinds)
+    job_id = enqueue_frames(rushes, shot_id, kinds, user_id=current(request).user_id)
     return {"job_id": job_id, "shot_id": shot_id, "kinds": list(kinds), "status_url": f"/api/jobs/{job_id}"}
 
 

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from rushes.domain.text import MAX_ID
-from rushes.services.accounts import default_account
 from rushes.services.errors import NotFound
 from rushes.services.notifications import list_notifications, notification_view, unread_count
 from rushes.store import models as m
+from rushes.web.access import access, current
 from rushes.web.deps import get_session
 from rushes.web.pagination import Page, finish, page_params
 from rushes.web.schemas import EntityId
@@ -35,21 +35,26 @@ async def events(request: Request,
     refused with 422 rather than silently restarting from now (dropping the events missed).
     """
     after = last_event_id if last_event_id is not None else after
-    return StreamingResponse(_stream(request, request.app.state.broadcaster, after), media_type="text/event-stream",
+    studios = current(request).studio_ids  # a stream carries only the caller's studios' events
+    return StreamingResponse(_stream(request, request.app.state.broadcaster, after, studios), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-async def _stream(request: Request, broadcaster, after: int | None):
+async def _stream(request: Request, broadcaster, after: int | None, studios: list[int]):
     loop = asyncio.get_running_loop()
     # A stream ends after a while and the browser reconnects from its Last-Event-ID, so no
     # connection outlives a deploy or a restart for long.
     deadline = loop.time() + STREAM_SECONDS
-    scope = await run_in_threadpool(broadcaster.scope_of_request)
-    sub = broadcaster.subscribe(scope)  # before the replay, so nothing falls between the two
+    allowed = set(studios)
+    sub = broadcaster.subscribe(studios[0] if studios else None, accepts=lambda ev: ev.account_id in allowed)
+    # (subscribed before the replay, so nothing falls between the two)
     try:
         yield "retry: 1000\n\n"  # the first line a page reads: from here on it misses nothing
         sent = after or 0
-        for ev in (await run_in_threadpool(broadcaster.replay, scope, after) if after is not None else []):
+        missed = []
+        for studio in (studios if after is not None else []):
+            missed += await run_in_threadpool(broadcaster.replay, studio, after)
+        for ev in sorted(missed, key=lambda e: e.id):
             sent = ev.id
             yield ev.sse()
         while not getattr(request.app.state, "stopping", False):
@@ -75,14 +80,15 @@ async def _stream(request: Request, broadcaster, after: int | None):
 @router.get("/notifications")
 def notifications(request: Request, response: Response, page: Page = Depends(page_params(50)),
                   session: Session = Depends(get_session)) -> dict:
-    """Newest first with the account's unread count; paginated (`limit`, `after` = the last id seen)."""
-    account = default_account(session)
-    rows = list_notifications(session, account.id, limit=page.fetch(), before_id=page.cursor(int))
+    """Newest first over the caller's studios, with their unread count; paginated (`limit`, `after` = the last id seen)."""
+    studios = current(request).studio_ids
+    rows = list_notifications(session, studios, limit=page.fetch(), before_id=page.cursor(int))
     items = [notification_view(n) for n in finish(request, response, page, rows, lambda n: n.id)]
-    return {"unread": unread_count(session, account.id), "items": items}
+    return {"unread": unread_count(session, studios), "items": items}
 
 
 @router.post("/notifications/{notification_id}/read")
+@access("reviewer")
 def mark_read(notification_id: EntityId, session: Session = Depends(get_session)) -> dict:
     from datetime import datetime, timezone
 

@@ -13,8 +13,9 @@ from rushes.domain.issues import IssueCategory
 from rushes.domain.text import MAX_ID
 from rushes.services import review
 from rushes.services.context import Rushes
-from rushes.services.errors import NotFound
+from rushes.services.errors import Conflict, NotFound
 from rushes.store import models as m
+from rushes.web.access import access, current
 from rushes.web.deps import get_rushes, get_session
 from rushes.web.pagination import Page, finish, page_params
 from rushes.web.schemas import ApiModel, BodyId, EntityId, OptionalQueryId
@@ -29,6 +30,7 @@ class IssueIn(ApiModel):
     stage: Literal[7, 8, 9, 10] | None = None
     take_id: BodyId | None = None
     shot_id: BodyId | None = None
+    guest_name: str | None = Field(None, max_length=80)  # a guest's own name; members are known already
 
 
 class IssuePatch(ApiModel):
@@ -54,6 +56,7 @@ def _scene(session: Session, scene_id: int) -> m.Scene:
 
 
 @router.get("/scenes/{scene_id}/cut")
+@access(guest="watch")
 def get_cut(scene_id: EntityId, take: OptionalQueryId = None, session: Session = Depends(get_session)) -> dict:
     """The take's shots in scene time (latest take unless `take` is given), ready for <scene-player>."""
     _scene(session, scene_id)
@@ -69,6 +72,7 @@ def _issue_cursor(text: str) -> tuple[float, int]:
 
 
 @router.get("/scenes/{scene_id}/issues")
+@access(guest="watch")
 def get_issues(scene_id: EntityId, request: Request, response: Response, page: Page = Depends(page_params(200)),
                session: Session = Depends(get_session)) -> list[dict]:
     """Issues in scene-time order; paginated (`limit`, `after` from the Link header)."""
@@ -78,8 +82,19 @@ def get_issues(scene_id: EntityId, request: Request, response: Response, page: P
 
 
 @router.post("/scenes/{scene_id}/issues", status_code=201)
-def pin_issue(scene_id: EntityId, body: IssueIn, rushes: Rushes = Depends(get_rushes)) -> dict:
-    return review.pin_issue(rushes, scene_id, body.model_dump())
+@access("reviewer", guest="notes")
+def pin_issue(scene_id: EntityId, request: Request, body: IssueIn, rushes: Rushes = Depends(get_rushes)) -> dict:
+    """Reviewers and guests (with a link that allows notes) pin notes too; each note names its author."""
+    who = current(request)
+    values = body.model_dump(exclude={"guest_name"})
+    if who.guest:
+        name = (body.guest_name or "").strip()
+        if not name:
+            raise Conflict("a guest note needs the guest's name")
+        values.update(author_user_id=None, author_name=f"{name} (guest)")
+    else:
+        values.update(author_user_id=who.user_id, author_name=who.email)
+    return review.pin_issue(rushes, scene_id, values)
 
 
 @router.patch("/issues/{issue_id}")

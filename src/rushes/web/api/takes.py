@@ -11,6 +11,7 @@ from rushes.services.confirm import confirm_take
 from rushes.services.context import Rushes
 from rushes.services.errors import NotFound
 from rushes.store import models as m
+from rushes.web.access import access, current
 from rushes.web.deps import get_rushes, get_session
 from rushes.web.pagination import Page, finish, page_params
 from rushes.web.schemas import EntityId
@@ -19,10 +20,10 @@ router = APIRouter(prefix="/api", tags=["renders"])
 
 
 @router.post("/scenes/{scene_id}/takes", status_code=201)
-def create_take(scene_id: EntityId, idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=200),
+def create_take(scene_id: EntityId, request: Request, idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=200),
                 rushes: Rushes = Depends(get_rushes)):
     """Charge, create the take and enqueue its renders; the same key again returns the same take."""
-    take_id, created = confirm_take(rushes, scene_id, idempotency_key)
+    take_id, created = confirm_take(rushes, scene_id, idempotency_key, user_id=current(request).user_id)
     with rushes.db.session() as session:
         body = take_service.take_view(session, take_id)
     return JSONResponse(body, status_code=201 if created else 200)
@@ -39,6 +40,7 @@ def list_takes(scene_id: EntityId, request: Request, response: Response, page: P
 
 
 @router.get("/takes/{take_id}")
+@access(guest="watch")
 def get_take(take_id: EntityId, session: Session = Depends(get_session)) -> dict:
     return take_service.take_view(session, take_id)
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rushes.domain.stages import Stage
-from rushes.services.accounts import balance, default_account
+from rushes.services.accounts import balance
 from rushes.services.rail import scene_rail, upstream_changes
 from rushes.services.snapshot import SceneSnapshot, load_scene
 from rushes.store import models as m
@@ -48,12 +48,22 @@ templates.env.globals.update(STATE_CLASSES=STATE_CLASSES, Stage=Stage)
 
 
 def page_context(session: Session, request: Request, project: m.Project | None = None, **extra) -> dict:
-    """What base.html needs: the account balance, the project for the title bar, unread notifications."""
-    account = default_account(session)
-    unread = session.scalar(select(func.count()).select_from(m.Notification).where(
-        m.Notification.account_id == account.id, m.Notification.read_at.is_(None))) or 0
-    return {"request": request, "project": project, "account": account, "balance": balance(session, account.id),
-            "unread": unread, **extra}
+    """What base.html needs: who is signed in and their role, the studio's balance, unread notifications, CSRF."""
+    from rushes.web.access import current, studio_account
+
+    principal = current(request)
+    studio = studio_account(session, request, project)
+    unread = 0
+    if principal is not None and not principal.guest and principal.studio_ids:
+        unread = session.scalar(select(func.count()).select_from(m.Notification).where(
+            m.Notification.account_id.in_(principal.studio_ids), m.Notification.read_at.is_(None))) or 0
+    role = principal.role_in(studio.id) if principal is not None and studio is not None else None
+    return {"request": request, "project": project, "account": studio, "studio": studio,
+            "balance": balance(session, studio.id) if studio is not None else None, "unread": unread,
+            "me": principal.email if principal is not None else None, "role": role,
+            "guest": principal is not None and principal.guest,
+            "can_edit": role in ("owner", "editor"), "is_owner": role == "owner",
+            "csrf_token": principal.csrf if principal is not None and principal.via != "bearer" else None, **extra}
 
 
 def scene_context(rushes, session: Session, request: Request, scene_id: int, stage: int, **extra) -> dict:

@@ -11,6 +11,7 @@ from rushes.services import review
 from rushes.services.context import Rushes
 from rushes.services.notifications import mark_scene_read
 from rushes.services.takes import scene_takes
+from rushes.web.access import access, current
 from rushes.web.deps import get_rushes, get_session
 from rushes.web.pages.helpers import render, scene_context
 from rushes.web.schemas import EntityId, OptionalQueryId
@@ -19,10 +20,12 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/scenes/{scene_id}/review", response_class=HTMLResponse)
+@access(guest="watch")
 def review_page(scene_id: EntityId, request: Request, take: OptionalQueryId = None,
                 session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)):
     try:
-        mark_scene_read(session, scene_id)
+        if not current(request).guest:  # a guest watching does not read the studio's notifications
+            mark_scene_read(session, scene_id)
         ctx = scene_context(rushes, session, request, scene_id, 12)
     except LookupError:
         from rushes.web.pages.helpers import page_context

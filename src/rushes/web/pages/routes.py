@@ -26,6 +26,7 @@ from rushes.services.snapshot import load_project, load_scene
 from rushes.services.views import media_url, open_issue_counts, scene_thumbnail, shot_detail, unread_badges
 from rushes.services.visuals import shots_using
 from rushes.store import models as m
+from rushes.web.access import current
 from rushes.web.deps import get_rushes, get_session
 from rushes.web.pages.helpers import page_context, render, scene_context
 from rushes.web.schemas import EntityId, OptionalQueryId
@@ -41,7 +42,8 @@ def _not_found(session: Session, request: Request, message: str) -> HTMLResponse
 @router.get("/", response_class=HTMLResponse)
 def projects(request: Request, session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)):
     rows = []
-    for project in session.scalars(select(m.Project).order_by(m.Project.id)):
+    studios = current(request).studio_ids
+    for project in session.scalars(select(m.Project).where(m.Project.account_id.in_(studios)).order_by(m.Project.id)):
         snaps = load_project(session, project.id, rushes.render_spec)
         statuses = [s.status.value for s in snaps]
         rows.append({"project": project, "scenes": len(snaps),
@@ -53,9 +55,9 @@ def projects(request: Request, session: Session = Depends(get_session), rushes: 
 @router.get("/credits", response_class=HTMLResponse)
 def credits_page(request: Request, session: Session = Depends(get_session)):
     """The credits chip's page: balance and ledger, each row linked to its take and shot."""
-    from rushes.services.accounts import default_account
+    from rushes.web.access import studio_account
 
-    return render("credits.html", page_context(session, request, credits=credits_view(session, default_account(session))))
+    return render("credits.html", page_context(session, request, credits=credits_view(session, studio_account(session, request))))
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
@@ -156,10 +158,10 @@ def stage_page(scene_id: EntityId, stage: int, request: Request, error: str | No
 
 
 @router.post("/scenes/{scene_id}/stage/11/confirm")
-def confirm_form(scene_id: EntityId, idempotency_key: str = Form(...), rushes: Rushes = Depends(get_rushes)):
+def confirm_form(scene_id: EntityId, request: Request, idempotency_key: str = Form(...), rushes: Rushes = Depends(get_rushes)):
     """The no-script fallback of Confirm & Render: same service, same idempotency key from the page."""
     try:
-        take_id, _ = confirm_take(rushes, scene_id, idempotency_key)
+        take_id, _ = confirm_take(rushes, scene_id, idempotency_key, user_id=current(request).user_id)
     except (Conflict, InsufficientCredits) as err:
         message = err.message if isinstance(err, Conflict) else str(err)
         return RedirectResponse(f"/scenes/{scene_id}/stage/11?error={quote(message)}", status_code=303)
