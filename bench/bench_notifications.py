@@ -42,21 +42,20 @@ def main() -> None:
         with rushes.db.session() as s:
             scene = live.demo["scene_ids"][1]
             shot_id = s.scalar(select(m.Shot.id).where(m.Shot.scene_id == scene).order_by(m.Shot.id).limit(1))
-        import httpx
-
-        httpx.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "warm"})
+        live.http.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "warm"})
         latencies = []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             _wait_finished(rushes)
+            live.sign_in(page)
             page.goto(live.url(f"/projects/{live.demo['project_id']}"))
             page.evaluate(WATCH)
             page.wait_for_timeout(500)
             for round_ in range(args.rounds):
                 enqueue_frames(rushes, shot_id, ("start",))  # a new start frame makes one shot stale
                 _wait_finished(rushes)
-                take = httpx.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": f"r{round_}"}).json()
+                take = live.http.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": f"r{round_}"}).json()
                 finished = _wait_finished(rushes, take["id"])
                 page.wait_for_function(f"window.__toasts.length >= {round_ + 1}", timeout=10000)
                 shown = page.evaluate("window.__toasts[window.__toasts.length - 1].at") / 1000

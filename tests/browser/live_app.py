@@ -2,15 +2,23 @@
 
 Import the `live_app` fixture into a test module (`from tests.browser.live_app import live_app`).
 Each module gets a fresh SQLite database, media folder and the demo project.
+
+Every route checks access, so:
+- `live_app.sign_in(page, role="owner")` signs the page's browser context in through a one-time
+  sign-in link (owner: the demo studio's owner; editor/reviewer: a new member of the demo studio);
+- `live_app.http` is an httpx.Client with the demo owner's API token (`Authorization: Bearer`),
+  for requests a test makes beside the browser; `live_app.client_for(role)` gives one for a role.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from rushes.services.context import Rushes
@@ -23,9 +31,49 @@ class LiveApp:
     base_url: str
     rushes: Rushes
     demo: dict
+    _http: httpx.Client | None = None
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
+
+    def member(self, role: str = "owner") -> str:
+        """The email of a member with `role` in the demo studio (the demo owner for "owner")."""
+        from rushes.services.users import add_member
+
+        if role == "owner":
+            return self.demo["owner_email"]
+        email = f"{role}-{next(_counter)}@browser.rushes"
+        with self.rushes.db.session() as session:
+            add_member(session, email, self.demo["studio_id"], role)
+        return email
+
+    def sign_in(self, page, role: str = "owner", email: str | None = None) -> str:
+        """Sign the page's browser context in as a member with `role`; returns the member's email."""
+        from rushes.services.users import new_signin_link, user_by_email
+
+        email = email or self.member(role)
+        with self.rushes.db.session() as session:
+            token = new_signin_link(session, user_by_email(session, email).id)
+        page.goto(self.url(f"/signin/link?token={token}"))
+        return email
+
+    def client_for(self, role: str = "owner", email: str | None = None) -> httpx.Client:
+        """An httpx client authenticated with a new API token of a member with `role`."""
+        from rushes.services.users import new_api_token, user_by_email
+
+        email = email or self.member(role)
+        with self.rushes.db.session() as session:
+            token = new_api_token(session, user_by_email(session, email).id)
+        return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+    @property
+    def http(self) -> httpx.Client:
+        if self._http is None:
+            self._http = self.client_for("owner")
+        return self._http
+
+
+_counter = itertools.count(1)
 
 
 def start_live_app(root: Path, **overrides) -> tuple[LiveApp, object, threading.Thread]:

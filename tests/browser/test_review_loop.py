@@ -7,7 +7,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -42,10 +41,11 @@ def player_state(page: Page) -> dict:
 def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     scene = live.demo["scene_ids"][0]
     project = live.demo["project_id"]
+    live.sign_in(page, role="editor")  # an editor works the whole loop: render, note, route, fix, complete
 
     # Render scene 1 while the filmmaker sits on the Script Hub: the toast arrives without a reload.
     live.rushes.video.latency_seconds = 2.0  # slow enough to watch the Hub show per-shot progress
-    assert httpx.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "loop-1"}).status_code == 201
+    assert live.http.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "loop-1"}).status_code == 201
     page.goto(live.url(f"/projects/{project}"))
     progress = page.locator(f'[data-take-progress][data-scene-id="{scene}"]')
     expect(progress.locator(".chip")).to_have_count(4)
@@ -111,7 +111,7 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     page.locator("#go-stage").click()
     page.wait_for_url(f"**/scenes/{scene}/stage/10")
     expect(page.locator("#routed-issues")).to_contain_text("her coat jumps")
-    shot_2 = httpx.get(live.url(f"/api/scenes/{scene}")).json()["shots"][1]["id"]
+    shot_2 = live.http.get(live.url(f"/api/scenes/{scene}")).json()["shots"][1]["id"]
     row = page.locator(f'.frame-row[data-shot-id="{shot_2}"]')
     row.locator('[data-regen="start"]').click()
     row = page.locator(f'.frame-row[data-shot-id="{shot_2}"]')
@@ -153,15 +153,16 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     row = page.locator(f'.scene-row[data-scene-id="{scene}"]')
     expect(row.locator("[data-status]")).to_have_attribute("data-status", "Complete")
     expect(row.locator("[data-badge]")).to_have_count(0)
-    summary = httpx.get(live.url(f"/api/projects/{project}/scenes")).json()[0]
+    summary = live.http.get(live.url(f"/api/projects/{project}/scenes")).json()[0]
     assert summary["thumbnail_url"] and summary["unread_notifications"] == 0
 
 
 def test_a_failed_shot_shows_its_reason(failing: LiveApp, page: Page) -> None:
+    failing.sign_in(page)
     scene = failing.demo["scene_ids"][1]
-    take = httpx.post(failing.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "f"}).json()
+    take = failing.http.post(failing.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "f"}).json()
     deadline = time.monotonic() + 60
-    while not httpx.get(failing.url(f"/api/takes/{take['id']}")).json()["finished"]:
+    while not failing.http.get(failing.url(f"/api/takes/{take['id']}")).json()["finished"]:
         assert time.monotonic() < deadline
         time.sleep(0.2)
     page.goto(failing.url(f"/scenes/{scene}/review"))

@@ -6,7 +6,6 @@ import os
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -27,7 +26,7 @@ def shoot(page: Page, tmp_path: Path, name: str) -> None:
 def wait_for_take(app: LiveApp, take_id: int, timeout: float = 90) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        take = httpx.get(app.url(f"/api/takes/{take_id}")).json()
+        take = app.http.get(app.url(f"/api/takes/{take_id}")).json()
         if take["finished"]:
             return take
         time.sleep(0.2)
@@ -35,15 +34,16 @@ def wait_for_take(app: LiveApp, take_id: int, timeout: float = 90) -> dict:
 
 
 def scene_shots(app: LiveApp, scene_id: int) -> list[dict]:
-    return httpx.get(app.url(f"/api/scenes/{scene_id}")).json()["shots"]
+    return app.http.get(app.url(f"/api/scenes/{scene_id}")).json()["shots"]
 
 
 def unlock_shot_list(app: LiveApp, scene_id: int) -> None:
     """The demo locks its shot lists, and a locked list refuses edits."""
-    httpx.post(app.url(f"/api/scenes/{scene_id}/locks"), json={"stage": 7, "locked": False}).raise_for_status()
+    app.http.post(app.url(f"/api/scenes/{scene_id}/locks"), json={"stage": 7, "locked": False}).raise_for_status()
 
 
 def test_invalid_duration_is_refused_at_the_field(live_app: LiveApp, page: Page) -> None:  # noqa: F811
+    live_app.sign_in(page)
     scene_id = live_app.demo["scene_ids"][2]
     unlock_shot_list(live_app, scene_id)
     page.goto(live_app.url(f"/scenes/{scene_id}/stage/7"))
@@ -61,6 +61,7 @@ def test_invalid_duration_is_refused_at_the_field(live_app: LiveApp, page: Page)
 
 
 def test_edit_cascades_to_stale_then_regenerate_and_checkout(live_app: LiveApp, page: Page, tmp_path: Path) -> None:  # noqa: F811
+    live_app.sign_in(page)
     scene_id, project_id = live_app.demo["scene_ids"][0], live_app.demo["project_id"]
     take_id, _ = confirm_take(live_app.rushes, scene_id, "first-take")
     wait_for_take(live_app, take_id)
@@ -164,20 +165,21 @@ def test_edit_cascades_to_stale_then_regenerate_and_checkout(live_app: LiveApp, 
     balance = int(page.locator("[data-balance]").get_attribute("data-balance"))
     page.locator("#confirm-render").dblclick()
     page.wait_for_url(f"**/scenes/{scene_id}/review**")
-    takes = httpx.get(live_app.url(f"/api/scenes/{scene_id}/takes")).json()
+    takes = live_app.http.get(live_app.url(f"/api/scenes/{scene_id}/takes")).json()
     assert len(takes) == 2
-    account = httpx.get(live_app.url("/api/account")).json()
+    account = live_app.http.get(live_app.url("/api/account")).json()
     assert account["balance"] == balance - sum(costs)
 
 
 def test_history_page_lists_every_version_with_costs(live_app: LiveApp, page: Page, tmp_path: Path) -> None:  # noqa: F811
+    live_app.sign_in(page)
     scene_id = live_app.demo["scene_ids"][1]
     shot = scene_shots(live_app, scene_id)[0]
     unlock_shot_list(live_app, scene_id)
-    httpx.patch(live_app.url(f"/api/shots/{shot['id']}"), json={"camera": "Low angle"}).raise_for_status()
-    job = httpx.post(live_app.url(f"/api/shots/{shot['id']}/frames"), json={"kinds": ["start"]}).json()["job_id"]
+    live_app.http.patch(live_app.url(f"/api/shots/{shot['id']}"), json={"camera": "Low angle"}).raise_for_status()
+    job = live_app.http.post(live_app.url(f"/api/shots/{shot['id']}/frames"), json={"kinds": ["start"]}).json()["job_id"]
     deadline = time.monotonic() + 30
-    while httpx.get(live_app.url(f"/api/jobs/{job}")).json()["state"] != "succeeded":
+    while live_app.http.get(live_app.url(f"/api/jobs/{job}")).json()["state"] != "succeeded":
         assert time.monotonic() < deadline
         time.sleep(0.2)
     page.goto(live_app.url(f"/shots/{shot['id']}/history"))
@@ -188,6 +190,7 @@ def test_history_page_lists_every_version_with_costs(live_app: LiveApp, page: Pa
 
 
 def test_split_merge_and_override_through_the_pages(live_app: LiveApp, page: Page, tmp_path: Path) -> None:  # noqa: F811
+    live_app.sign_in(page)
     scene_id = live_app.demo["scene_ids"][2]
     unlock_shot_list(live_app, scene_id)
     before = scene_shots(live_app, scene_id)

@@ -191,3 +191,28 @@ def cookie_client(rushes: Rushes, role: str = "owner", *, studio_id: int | None 
 def anonymous_client(rushes: Rushes, app=None):
     """A TestClient with no credentials at all."""
     return _client(rushes, app, {}, None, None)
+
+
+@pytest.fixture(scope="session")
+def two_studios(tmp_path_factory):
+    """A factory: `rushes, ours, theirs = two_studios(folder)` gives a private copy of two studios
+    (tests/integration/studios.py) built once per test session: "ours" is the demo studio, "theirs"
+    a rival with its own project, take, note, notification, media and guest link."""
+    import shutil
+
+    from tests.integration.studios import build_studio
+
+    root = tmp_path_factory.mktemp("two-studios")
+    rushes = make_rushes(root)
+    ours = build_studio(rushes)
+    theirs = build_studio(rushes, "Rival Pictures", style="Bleached noir, 16mm grain")
+    rushes.db.dispose()
+
+    def copy(folder: Path):
+        for name in ("rushes.db", "rushes.db-wal", "rushes.db-shm"):
+            if (root / name).exists():
+                shutil.copy(root / name, folder / name)
+        shutil.copytree(root / "media", folder / "media")
+        return make_rushes(folder), ours, theirs
+
+    return copy

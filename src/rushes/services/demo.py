@@ -24,14 +24,21 @@ def demo_spec():
     return parse_project(json.loads(text))
 
 
-def create_demo(app) -> dict:
-    """Create the demo project (frames drawn by the image provider, shot lists locked, frames approved)."""
+def create_demo(app, studio_id: int | None = None, name: str | None = None, style: str | None = None) -> dict:
+    """Create the demo project (frames drawn by the image provider, shot lists locked, frames approved).
+
+    It goes to the first studio unless `studio_id` names another; `name`/`style` give it another
+    title and look (another style draws other frames, so its media differs too).
+    """
     with app.db.session() as session:
-        account = default_account(session)
+        account = session.get(m.Account, studio_id) if studio_id is not None else default_account(session)
+        spec = demo_spec()
+        if name or style:
+            spec = spec.model_copy(update={k: v for k, v in (("name", name), ("style", style)) if v})
         if session.scalar(select(m.LedgerEntry.id).where(m.LedgerEntry.account_id == account.id,
                                                          m.LedgerEntry.kind == "grant").limit(1)) is None:
             grant(session, account.id, app.settings.demo_starting_credits, "starting credits")
-        project = create_project(app, session, demo_spec(), {}, account.id, generate_missing=True, approve=True)
+        project = create_project(app, session, spec, {}, account.id, generate_missing=True, approve=True)
         for snap in load_project(session, project.id, app.render_spec):
             session.add(m.StageLock(scene_id=snap.scene.id, stage=int(Stage.SHOT_LIST), digest=shot_list_digest(snap.state)))
         scenes = list(session.scalars(select(m.Scene).where(m.Scene.project_id == project.id).order_by(m.Scene.number)))

@@ -93,13 +93,17 @@ class Principal:
         return self.roles.get(studio_id) if studio_id is not None else None
 
 
-def policy(request: Request) -> Access:
-    route = request.scope.get("route")
+def policy_of(route, method: str) -> Access:
+    """What a route needs: its @access(...), with the role its method implies when none is given."""
     declared = getattr(getattr(route, "endpoint", None), "__rushes_access__", None)
     base = declared or Access()
     if base.role is None and not base.public:
-        return Access("reviewer" if request.method in SAFE_METHODS else "editor", False, base.guest)
+        return Access("reviewer" if method in SAFE_METHODS else "editor", False, base.guest)
     return base
+
+
+def policy(request: Request) -> Access:
+    return policy_of(request.scope.get("route"), request.method)
 
 
 def current(request: Request) -> Principal | None:
@@ -160,7 +164,8 @@ def _decide(request: Request, body_ids: dict[str, list], form_csrf: str | None) 
             principals = []
         request.state.principal = next((p for p in principals if not p.guest), None)
         if rule.public:
-            if request.method not in SAFE_METHODS and not _same_origin(request):
+            # Sign-in forms: a browser that says the request is cross-site is refused (login CSRF).
+            if request.method not in SAFE_METHODS and _says_cross_site(request):
                 raise Denied(403, "cross-site request refused")
             return
         if not principals:
@@ -274,6 +279,12 @@ def _same_origin(request: Request) -> bool:
         return origin != "null" and urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
     site = request.headers.get("sec-fetch-site")
     return site == "same-origin"
+
+
+def _says_cross_site(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    site = request.headers.get("sec-fetch-site")
+    return (origin is not None and not _same_origin(request)) or (site is not None and site not in ("same-origin", "none"))
 
 
 def _check_csrf(request: Request, principals: list[Principal], form_csrf: str | None) -> None:

@@ -62,6 +62,7 @@ def page_context(session: Session, request: Request, project: m.Project | None =
             "balance": balance(session, studio.id) if studio is not None else None, "unread": unread,
             "me": principal.email if principal is not None else None, "role": role,
             "guest": principal is not None and principal.guest,
+            "guest_notes": principal is not None and principal.guest and principal.allow_notes,
             "can_edit": role in ("owner", "editor"), "is_owner": role == "owner",
             "csrf_token": principal.csrf if principal is not None and principal.via != "bearer" else None, **extra}
 

@@ -12,8 +12,15 @@
     }
   }
 
+  // Every state-changing call carries the session's CSRF token (the server refuses it otherwise).
+  const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+  function csrfHeaders(method = "POST") {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return meta && !SAFE.has(method.toUpperCase()) ? { "X-CSRF-Token": meta.content } : {};
+  }
+
   async function api(method, url, payload, headers = {}) {
-    const init = { method, headers: { Accept: "application/json", ...headers } };
+    const init = { method, credentials: "same-origin", headers: { Accept: "application/json", ...csrfHeaders(method), ...headers } };
     if (payload instanceof FormData) init.body = payload;
     else if (payload !== undefined) {
       init.headers["Content-Type"] = "application/json";
@@ -395,5 +402,5 @@
     return `${s.state}${s.attempt > 1 ? ` · attempt ${s.attempt}` : ''}`;
   }
 
-  window.Rushes = Object.assign(window.Rushes || {}, { api, toast, refreshRail, ApiError, shotStateLabel });
+  window.Rushes = Object.assign(window.Rushes || {}, { api, toast, refreshRail, ApiError, shotStateLabel, csrfHeaders });
 })();

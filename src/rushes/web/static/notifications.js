@@ -33,8 +33,7 @@
 
   let panel = null;
   async function openPanel() {
-    const res = await fetch('/api/notifications');
-    const data = await res.json();
+    const data = await window.Rushes.api('GET', '/api/notifications');
     setUnread(data.unread);
     panel = document.createElement('div');
     panel.className = 'notif-panel';

@@ -21,7 +21,9 @@
     return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}:${p(f % FPS)}`;
   };
   async function api(method, url, body) {
-    const res = await fetch(url, {method, headers: body ? {'Content-Type': 'application/json'} : {},
+    const csrf = window.Rushes && window.Rushes.csrfHeaders ? window.Rushes.csrfHeaders(method) : {};
+    const res = await fetch(url, {method, credentials: 'same-origin',
+                                  headers: body ? {'Content-Type': 'application/json', ...csrf} : csrf,
                                   body: body ? JSON.stringify(body) : undefined});
     const data = res.status === 204 ? null : await res.json().catch(() => null);
     if (!res.ok) {
@@ -70,7 +72,8 @@
         <div class="issue-body">
           <div class="issue-line"><span class="cat cat-${i.category}">${esc(i.category_label)}</span>
             <span class="to">→ ${esc(STAGES[i.stage])}${i.overridden ? ' <em title="You overrode the suggestion">(override)</em>' : ''}</span>
-            <span class="pill status-${i.status}">${i.status}</span></div>
+            <span class="pill status-${i.status}">${i.status}</span>
+            ${i.author ? `<span class="issue-author muted small">${esc(i.author)}</span>` : ''}</div>
           <div class="issue-text">${esc(i.description)}</div>
           ${i.suggestion ? `<div class="issue-agent muted small">Agent: ${i.suggestion.stage == null ? 'no stage proposed' : `stage ${i.suggestion.stage}, ${Math.round(i.suggestion.confidence * 100)}%`} — ${esc(i.suggestion.reason)}</div>` : ''}
         </div>
@@ -178,15 +181,22 @@
     $('issue-error').textContent = '';
     const text = $('issue-text').value.trim();
     if (!text) { $('issue-error').textContent = 'Describe the issue first.'; $('issue-text').focus(); return; }
+    const guestName = $('guest-name');
+    if (guestName && !guestName.value.trim()) { $('issue-error').textContent = 'Tell us your name first.'; guestName.focus(); return; }
     const button = $('pin-issue'); button.disabled = true;
     try {
       await api('POST', `/api/scenes/${sceneId}/issues`, {scene_time: player.currentTime, category: categoryInput().value,
-        description: text, stage: Number($('issue-stage').value), take_id: takeId});
+        description: text, stage: Number($('issue-stage').value), take_id: takeId,
+        ...(guestName ? {guest_name: guestName.value.trim()} : {})});
+      if (guestName) localStorage.setItem('rushes-guest-name', guestName.value.trim());
       $('issue-text').value = ''; $('suggestion').classList.add('hidden'); suggestion = null; stageTouched = false;
       $('issue-stage').value = String(defaultStage());
       await loadIssues();
     } catch (err) { $('issue-error').textContent = err.message; } finally { button.disabled = false; }
   });
+
+  // A guest is asked their name once: it is kept in this browser for the next notes.
+  if ($('guest-name')) $('guest-name').value = localStorage.getItem('rushes-guest-name') || '';
 
   // ---- routing back and completing ----
   document.querySelectorAll('#route-buttons .route').forEach((b) => b.addEventListener('click', async () => {

@@ -19,7 +19,7 @@
       const cancel = box.querySelector('.cancel-take');
       if (cancel) cancel.onclick = async () => {
         if (!confirm('Cancel this render? Shots not yet sent are refunded.')) return;
-        await window.Rushes.api('POST', `/api/takes/${takeId}/cancel`);
+        try { await window.Rushes.api('POST', `/api/takes/${takeId}/cancel`); } catch (err) { window.Rushes.toast(err.message, 'error'); }
       };
       if (!take.finished) { setTimeout(tick, 1000); return; }
       const row = box.closest('tr, .scene-row');

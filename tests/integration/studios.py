@@ -1,0 +1,57 @@
+"""Two studios with real rows of every kind, for access tests: "ours" (the demo) and "theirs"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from rushes.services.accounts import grant
+from rushes.services.confirm import confirm_take
+from rushes.services.demo import create_demo
+from rushes.services.sharing import create_share
+from rushes.services.users import studio_named
+from rushes.store import models as m
+from tests.integration.conftest import Member, add_test_member, work_until_idle
+
+
+@dataclass
+class Studio:
+    studio_id: int
+    demo: dict
+    owner: Member
+    ids: dict          # path parameter name -> a real id of this studio (scene 1 of its project)
+    share_token: str   # a guest link to scene 1 (notes allowed)
+
+
+def build_studio(rushes, name: str | None = None, style: str | None = None) -> Studio:
+    """The demo project in a studio, with a rendered take, a note, a notification and a share link."""
+    if name is None:
+        demo = create_demo(rushes)
+    else:
+        with rushes.db.session() as session:
+            studio_id = studio_named(session, name).id
+            grant(session, studio_id, 5000, "test credits")
+        demo = create_demo(rushes, studio_id=studio_id, name=f"{name} film", style=style)
+    owner = add_test_member(rushes, "owner", demo["studio_id"])
+    scene_id = demo["scene_ids"][0]
+    take_id, _ = confirm_take(rushes, scene_id, f"{name or 'ours'}-take", user_id=owner.user_id)
+    work_until_idle(rushes, take_id=take_id)
+    with rushes.db.session() as session:
+        shot_id = session.scalar(select(m.Shot.id).where(m.Shot.scene_id == scene_id).order_by(m.Shot.id).limit(1))
+        slot = session.scalar(select(m.TakeSlot).where(m.TakeSlot.take_id == take_id).order_by(m.TakeSlot.position))
+        issue = m.ReviewIssue(scene_id=scene_id, take_id=take_id, shot_id=shot_id, clip_id=slot.clip_id, scene_time=1.0,
+                              shot_time=1.0, category="timing", description="too slow", stage=7)
+        session.add(issue)
+        session.flush()
+        job_id = session.scalar(select(m.RenderJob.id).where(m.RenderJob.take_id == take_id).limit(1))
+        element_id = session.scalar(select(m.VisualElement.id).where(m.VisualElement.scene_id == scene_id).limit(1))
+        notification_id = session.scalar(select(m.Notification.id).where(m.Notification.take_id == take_id))
+        frame_key = session.scalar(select(m.Frame.media_key).where(m.Frame.shot_id == shot_id).limit(1))
+        link, token = create_share(session, scene_id, owner.user_id, None, True)
+        ids = {"project_id": demo["project_id"], "scene_id": scene_id, "shot_id": shot_id, "take_id": take_id,
+               "job_id": job_id, "issue_id": issue.id, "notification_id": notification_id, "element_id": element_id,
+               "share_id": link.id, "studio_id": demo["studio_id"], "key": frame_key, "stage": 7,
+               "share_token": token}
+    assert all(v is not None for v in ids.values()), ids
+    return Studio(demo["studio_id"], demo, owner, ids, token)

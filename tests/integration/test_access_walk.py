@@ -1,0 +1,155 @@
+"""Every route registered on the app is walked with another studio's real ids, as a stranger, a reviewer,
+a guest and nobody: so a new route cannot skip the access check (rushes.web.access.guard)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from rushes.services.ownership import NOT_IDS, OWNERS
+from rushes.services.users import csrf_for
+from rushes.web.access import GUEST_COOKIE, SAFE_METHODS, policy_of
+from rushes.web.app import create_app
+from tests.integration.conftest import anonymous_client, api_client, cookie_client
+
+# The only routes a reviewer may change something through: notes, suggestions, reading, signing out.
+REVIEWER_WRITES = {("POST", "/api/scenes/{scene_id}/issues"), ("POST", "/api/attribution"),
+                   ("POST", "/api/notifications/{notification_id}/read"), ("POST", "/signout")}
+# What needs no sign-in at all.
+PUBLIC = {("GET", "/signin"), ("POST", "/signin"), ("GET", "/signin/link"), ("GET", "/signout"),
+          ("GET", "/share/{share_token}")}
+PARAM = re.compile(r"{(\w+)(?::\w+)?}")
+
+
+@pytest.fixture(scope="module")
+def world(two_studios, tmp_path_factory):
+    rushes, ours, theirs = two_studios(tmp_path_factory.mktemp("walk"))
+    app = create_app(rushes, run_worker=False, load_demo=False)
+    yield rushes, app, ours, theirs
+    rushes.db.dispose()
+
+
+def routes(app) -> list[tuple[str, str, APIRoute]]:
+    found = []
+    for context in iter_route_contexts(app.routes):
+        if isinstance(context.original_route, APIRoute):
+            for method in sorted(context.methods):
+                found.append((method, context.path, context.original_route))
+    return found
+
+
+def params(path: str) -> list[str]:
+    return PARAM.findall(path)
+
+
+def fill(path: str, ids: dict) -> str:
+    def one(match):
+        name = match.group(1)
+        assert name in ids, f"{path}: no test id for {{{name}}}; add it to tests/integration/studios.py"
+        return str(ids[name])
+
+    return PARAM.sub(one, path)
+
+
+def call(client, method: str, path: str):
+    body = {} if method in ("POST", "PATCH", "PUT") else None
+    return client.request(method, path, json=body, follow_redirects=False)
+
+
+def names_an_id(path: str) -> bool:
+    return any(p not in NOT_IDS for p in params(path))
+
+
+def test_every_path_parameter_is_one_access_control_resolves(world):
+    _, app, _, _ = world
+    unknown = {(m, p, name) for m, p, _ in routes(app) for name in params(p) if name not in OWNERS and name not in NOT_IDS}
+    assert not unknown, f"add these to rushes.services.ownership.OWNERS: {sorted(unknown)}"
+
+
+def test_only_the_schema_and_static_files_are_outside_the_guard(world):
+    from starlette.routing import Mount
+
+    _, app, _, _ = world
+    others = {getattr(r, "path", None) for r in app.routes
+              if type(r).__name__ != "_IncludedRouter" and not isinstance(r, APIRoute)}
+    assert others == {"/openapi.json", "/static"}
+    assert all(isinstance(r, Mount) for r in app.routes if getattr(r, "path", None) == "/static")
+
+
+def test_the_declared_reviewer_writes_and_public_routes_are_exactly_these(world):
+    _, app, _, _ = world
+    writable, public = set(), set()
+    for method, path, route in routes(app):
+        rule = policy_of(route, method)
+        if rule.public:
+            public.add((method, path))
+        elif method not in SAFE_METHODS and rule.role == "reviewer":
+            writable.add((method, path))
+    assert writable == REVIEWER_WRITES
+    assert public == PUBLIC
+
+
+def test_a_member_of_another_studio_gets_404_on_every_route_that_names_an_id(world):
+    rushes, app, ours, theirs = world
+    with api_client(rushes, "owner", studio_id=ours.studio_id, app=app) as bearer, \
+            cookie_client(rushes, "owner", studio_id=ours.studio_id, app=app) as browser:
+        walked = 0
+        for method, path, _ in routes(app):
+            if (method, path) in PUBLIC or not names_an_id(path):
+                continue
+            url = fill(path, theirs.ids)
+            for client in (bearer, browser):
+                response = call(client, method, url)
+                assert response.status_code == 404, (client.member.email, method, url, response.text[:200])
+            walked += 1
+        assert walked >= 50
+
+
+def test_a_reviewer_reads_everything_of_their_studio_and_changes_only_notes(world):
+    rushes, app, _, theirs = world
+    with api_client(rushes, "reviewer", studio_id=theirs.studio_id, app=app) as reviewer:
+        for method, path, route in routes(app):
+            if (method, path) in PUBLIC or path == "/api/events":
+                continue
+            if method in SAFE_METHODS and not names_an_id(path):
+                continue  # lists: scoped, tested on their own
+            response = call(reviewer, method, fill(path, theirs.ids))
+            needs = policy_of(route, method).role
+            if needs in ("editor", "owner"):
+                assert response.status_code == 403, (method, path, response.status_code)
+            else:
+                assert response.status_code not in (401, 403, 404), (method, path, response.status_code, response.text[:200])
+
+
+def test_nobody_is_asked_to_sign_in_everywhere_but_the_sign_in_pages(world):
+    rushes, app, _, theirs = world
+    with anonymous_client(rushes, app=app) as client:
+        for method, path, _ in routes(app):
+            if (method, path) in PUBLIC:
+                continue
+            url = fill(path, theirs.ids)
+            response = call(client, method, url)
+            if path.startswith(("/api/", "/media/")) or method != "GET":
+                assert response.status_code == 401, (method, url, response.status_code)
+                assert response.json() == {"detail": "sign in required"}
+            else:
+                assert response.status_code == 303, (method, url, response.status_code)
+                assert response.headers["location"].startswith("/signin?next=")
+
+
+def test_a_guest_link_opens_nothing_outside_its_scene(world):
+    rushes, app, ours, theirs = world
+    with anonymous_client(rushes, app=app) as guest:
+        guest.cookies.set(GUEST_COOKIE, theirs.share_token)
+        # Same-origin and the link's CSRF token, so what is tested is the access decision itself.
+        guest.headers.update({"Origin": "http://testserver", "X-CSRF-Token": csrf_for(theirs.share_token)})
+        for method, path, route in routes(app):
+            if (method, path) in PUBLIC:
+                continue
+            response = call(guest, method, fill(path, ours.ids))
+            if policy_of(route, method).guest is not None:
+                assert response.status_code == 404, (method, path, response.status_code)
+            else:
+                assert response.status_code in (401, 303), (method, path, response.status_code)
