@@ -57,7 +57,7 @@ def main() -> None:
                 _wait_finished(rushes)
                 take = live.http.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": f"r{round_}"}).json()
                 finished = _wait_finished(rushes, take["id"])
-                page.wait_for_function(f"window.__toasts.length >= {round_ + 1}", timeout=10000)
+                page.wait_for_function(f"() => window.__toasts.length >= {round_ + 1}", timeout=10000)
                 shown = page.evaluate("window.__toasts[window.__toasts.length - 1].at") / 1000
                 latencies.append((shown - finished) * 1000)
             browser.close()

@@ -85,6 +85,11 @@ def start_live_app(root: Path, **overrides) -> tuple[LiveApp, object, threading.
                         mock_latency_seconds=0.0, worker_idle_poll_seconds=0.05, provider_poll_seconds=0.1,
                         **overrides)
     rushes = Rushes(settings)
+    # Train the local attribution model (once per process) while the demo is built, so the first
+    # note's suggestion in a test does not wait for it on a busy machine.
+    from rushes.providers.attribution.local import default_model
+
+    threading.Thread(target=default_model, daemon=True).start()
     app = create_app(rushes, run_worker=True, load_demo=False)
     base_url, server, thread = serve_in_thread(app)
     demo = create_demo(rushes)

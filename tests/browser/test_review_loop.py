@@ -63,31 +63,31 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     page.wait_for_url(f"**/scenes/{scene}/review**")
 
     # The player: the whole scene as one cut.
-    page.wait_for_function("document.getElementById('player').duration > 29")
+    page.wait_for_function("() => document.getElementById('player').duration > 29")
     assert player_state(page)["duration"] == pytest.approx(30, abs=0.05)
     page.evaluate("""() => { window.__shots = []; const p = document.getElementById('player');
         p.addEventListener('shotchange', (e) => window.__shots.push(e.detail.index));
         p.addEventListener('ended', () => { window.__ended = true; }); }""")
     page.evaluate("() => { const p = document.getElementById('player'); p.playbackRate = 2; p.play(); }")
-    page.wait_for_function("window.__ended === true", timeout=40_000)
+    page.wait_for_function("() => window.__ended === true", timeout=40_000)
     assert page.evaluate("window.__shots") == [1, 2, 3]
 
     # Scrub by mouse into the middle of shot 3 (1C runs 14-22 s of 30 s).
     track = page.locator("scene-player .sp-track")
     box = track.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 18 / 30, box["y"] + box["height"] / 2)
-    page.wait_for_function("document.getElementById('player').currentShot === 2")
+    page.wait_for_function("() => document.getElementById('player').currentShot === 2")
     assert 17 < player_state(page)["time"] < 19
     expect(page.locator("#pin-shot")).to_have_text("1C")
 
     # A side-list row jumps to its shot.
     page.locator('#shot-list .shot-row[data-code="1D"]').click()
-    page.wait_for_function("document.getElementById('player').currentShot === 3")
+    page.wait_for_function("() => document.getElementById('player').currentShot === 3")
     expect(page.locator('#shot-list .shot-row[data-code="1D"]')).to_have_class(re.compile(r"\bcurrent\b"))
 
     # Pin a visual-continuity issue on shot 2; the agent's suggestion shows as we type.
     page.evaluate("document.getElementById('player').seek(10)")
-    page.wait_for_function("document.getElementById('player').currentShot === 1")
+    page.wait_for_function("() => document.getElementById('player').currentShot === 1")
     page.locator('input[name="category"][value="visual_continuity"]').check()
     page.locator("#issue-text").fill("her coat jumps from navy to black between 1A and 1B")
     expect(page.locator("#suggestion")).to_be_visible(timeout=10_000)
@@ -101,7 +101,7 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     # Clicking the issue seeks to its timecode.
     page.evaluate("document.getElementById('player').seek(25)")
     issue.locator(".issue-seek").click()
-    page.wait_for_function("Math.abs(document.getElementById('player').currentTime - 10) < 0.1")
+    page.wait_for_function("() => Math.abs(document.getElementById('player').currentTime - 10) < 0.1")
 
     # Return to stage 10 with a statement of what the re-render will cost.
     page.locator('#route-buttons .route[data-stage="10"]').click()
@@ -143,7 +143,7 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     a_src, b_src = page.locator("#ab-a").get_attribute("src"), page.locator("#ab-b").get_attribute("src")
     assert a_src and b_src and a_src != b_src
     page.locator("#ab-play").click()
-    page.wait_for_function("!document.getElementById('ab-b').paused && document.getElementById('ab-b').currentTime > 0.2")
+    page.wait_for_function("() => !document.getElementById('ab-b').paused && document.getElementById('ab-b').currentTime > 0.2")
     page.locator("#ab-close").click()
 
     # Complete Scene: back to the Hub, Complete, badge cleared.
