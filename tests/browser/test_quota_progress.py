@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -39,7 +38,8 @@ def paced(tmp_path_factory) -> Iterator[tuple[LiveApp, FakeVertex]]:
 def test_review_shows_queued_for_quota_with_an_estimate_per_shot(paced, page: Page) -> None:
     live, fake = paced
     scene = live.demo["scene_ids"][1]  # 2A, 2B, 2C
-    assert httpx.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "q-1"}).status_code == 201
+    live.sign_in(page, role="reviewer")  # watching progress needs no more than a reviewer
+    assert live.http.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "q-1"}).status_code == 201
     page.goto(live.url(f"/scenes/{scene}/review"))
     waiting = page.locator("#render-progress .pshot.pstate-quota")
     expect(waiting).to_have_count(2, timeout=20_000)

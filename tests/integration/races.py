@@ -41,6 +41,9 @@ class RaceResult:
         return sum(n for code, n in self.statuses.items() if code >= 500)
 
 
+_AUTH: dict[str, dict] = {}  # base URL -> the headers that authenticate there
+
+
 class RaceApp:
     """The app on a real server over `url`, with the demo project and START_BALANCE credits."""
 
@@ -53,6 +56,10 @@ class RaceApp:
         self.rushes.upgrade_schema()
         self.demo = create_demo(self.rushes)
         self.base_url, self.server, self.thread = serve_in_thread(create_app(self.rushes, load_demo=False))
+        # Every route checks access: calls raced at this address carry the demo owner's API token.
+        from tests.integration.conftest import add_test_member
+
+        _AUTH[self.base_url] = {"Authorization": f"Bearer {add_test_member(self.rushes, 'owner').api_token}"}
 
     def close(self) -> None:
         self.server.should_exit = True
@@ -72,7 +79,7 @@ def race(base_url: str, name: str, calls: list[tuple[str, str, dict, dict | None
 
     def fire(call):
         method, path, headers, body = call
-        with httpx.Client(base_url=base_url, timeout=120) as client:
+        with httpx.Client(base_url=base_url, timeout=120, headers=_AUTH.get(base_url, {})) as client:
             gate.wait()
             response = client.request(method, path, headers=headers, json=body)
         data = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
 from rushes.services.demo import create_demo
-from rushes.web.app import create_app
-from tests.integration.conftest import make_rushes, work_until_idle
+from tests.integration.conftest import api_client, make_rushes, work_until_idle
 
 
 @pytest.fixture
 def client(tmp_path):
     rushes = make_rushes(tmp_path)
     demo = create_demo(rushes)
-    with TestClient(create_app(rushes, run_worker=False, load_demo=False)) as client:
+    with api_client(rushes, "editor") as client:
         client.demo, client.rushes = demo, rushes
         yield client
     rushes.db.dispose()

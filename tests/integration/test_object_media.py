@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from rushes.media.store import InvalidMediaKey, LocalMediaStore, key_for, open_media_store
@@ -15,11 +14,10 @@ from rushes.services.confirm import confirm_take
 from rushes.services.demo import create_demo
 from rushes.settings import Settings
 from rushes.store import models as m
-from rushes.web.app import create_app
 from tests.fakes.media import tiny_mp4
 from tests.fakes.object_stores import BUCKET, gcs_emulator, object_media, s3_emulator  # noqa: F401
 from tests.fakes.vertex_fixtures import fake_vertex, fake_vertex_server, vertex_env  # noqa: F401
-from tests.integration.conftest import make_rushes, work_until_idle
+from tests.integration.conftest import api_client, make_rushes, work_until_idle
 
 DATA = bytes(range(256)) * 40  # 10 240 bytes, every offset distinguishable
 
@@ -85,7 +83,7 @@ def test_the_media_route_proxies_with_range_requests(rendered):
     app, clips, _ = rendered
     key = clips[0].media_key
     data = app.media.read(key)
-    with TestClient(create_app(app, run_worker=False, load_demo=False)) as client:
+    with api_client(app, "reviewer") as client:
         whole = client.get(f"/media/{key}")
         assert whole.status_code == 200 and whole.content == data
         assert whole.headers["content-type"] == "video/mp4" and whole.headers["accept-ranges"] == "bytes"
@@ -106,7 +104,7 @@ def test_signed_delivery_redirects_to_a_short_lived_url_that_plays_ranges(render
     app.settings.media_signed_url_seconds = 60
     key = clips[0].media_key
     data = app.media.read(key)
-    with TestClient(create_app(app, run_worker=False, load_demo=False)) as client:
+    with api_client(app, "reviewer") as client:
         answer = client.get(f"/media/{key}", follow_redirects=False)
     assert answer.status_code == 307 and answer.headers["cache-control"] == "no-store"
     signed = answer.headers["location"]

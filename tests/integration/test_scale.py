@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 
 from rushes.services.accounts import default_account
@@ -23,7 +22,7 @@ from rushes.store import models as m
 from rushes.store.querycount import QueryCounter
 from rushes.web.app import create_app
 from tests.fakes.feature import frame_png, write_feature
-from tests.integration.conftest import make_rushes
+from tests.integration.conftest import api_client, make_rushes
 
 SHOTS = 3  # per scene: enough for continuity inside a scene and across its boundaries
 
@@ -71,7 +70,7 @@ def test_import_writes_every_table_in_a_constant_number_of_statements(features):
 
 def test_hub_issues_the_same_queries_at_3_and_30_scenes(features):
     rushes, small, large = features
-    with TestClient(create_app(rushes, load_demo=False)) as client:
+    with api_client(rushes, "owner", app=create_app(rushes, load_demo=False)) as client:
         hub = [_count(client, rushes, f"/projects/{p[0]}") for p in (small, large)]
         api = [_count(client, rushes, f"/api/projects/{p[0]}/scenes") for p in (small, large)]
     assert hub[0] == hub[1]
@@ -82,7 +81,7 @@ def test_hub_issues_the_same_queries_at_3_and_30_scenes(features):
                                   "/scenes/{id}/stage/11", "/api/scenes/{id}", "/api/scenes/{id}/plan"])
 def test_scene_pages_cost_the_same_in_a_3_and_a_30_scene_project(features, page):
     rushes, small, large = features
-    with TestClient(create_app(rushes, load_demo=False)) as client:
+    with api_client(rushes, "owner", app=create_app(rushes, load_demo=False)) as client:
         counts = {_count(client, rushes, page.format(id=scene)) for scene in (small[1][1], large[1][1], large[1][-1])}
     assert len(counts) == 1, counts
 
@@ -162,7 +161,7 @@ def test_an_edit_in_one_scene_leaves_the_next_scene_alone_unless_frames_change(f
 
 def test_lists_are_paginated_with_a_next_link(features):
     rushes, small, large = features
-    with TestClient(create_app(rushes, load_demo=False)) as client:
+    with api_client(rushes, "owner", app=create_app(rushes, load_demo=False)) as client:
         whole = client.get(f"/api/projects/{large[0]}/scenes")
         assert whole.status_code == 200 and len(whole.json()) == 30 and "link" not in whole.headers
         seen, url = [], f"/api/projects/{large[0]}/scenes?limit=7"
