@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -36,7 +35,7 @@ def strand_in_attention(live: LiveApp, job_id: int) -> None:
 
 
 def job_state(live: LiveApp, job_id: int) -> str:
-    return httpx.get(live.url(f"/api/jobs/{job_id}")).json()["state"]
+    return live.http.get(live.url(f"/api/jobs/{job_id}")).json()["state"]
 
 
 def wait_for(predicate, timeout: float = 20.0) -> None:
@@ -49,16 +48,17 @@ def wait_for(predicate, timeout: float = 20.0) -> None:
 def test_abandon_on_the_review_page_and_resubmit_on_the_hub(live: LiveApp, page: Page) -> None:
     scene, project = live.demo["scene_ids"][0], live.demo["project_id"]
     live.rushes.video.latency_seconds = 120.0  # the other shots keep rendering while we look
-    take = httpx.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "attention-1"}).json()
+    take = live.http.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "attention-1"}).json()
     jobs = {s["code"]: s["job"]["id"] for s in take["shots"] if s["job"]}
     costs = {s["code"]: s["cost_credits"] for s in take["shots"]}
     for code in ("1A", "1B"):
         strand_in_attention(live, jobs[code])
-    balance = httpx.get(live.url("/api/account")).json()["balance"]
+    balance = live.http.get(live.url("/api/account")).json()["balance"]
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))
 
     # Review page: the stranded shot says what each way out costs; Abandon refunds it.
+    live.sign_in(page)
     page.goto(live.url(f"/scenes/{scene}/review"))
     abandon = page.locator(f'#progress-shots .attention-abandon[data-job-id="{jobs["1A"]}"]')
     resubmit = page.locator(f'#progress-shots .attention-resubmit[data-job-id="{jobs["1A"]}"]')
@@ -70,7 +70,7 @@ def test_abandon_on_the_review_page_and_resubmit_on_the_hub(live: LiveApp, page:
     assert "refunded" in dialogs[-1]
     expect(page.locator('#progress-shots .pshot[data-code="1A"]')).to_have_attribute("data-state", "failed", timeout=10_000)
     expect(abandon).to_have_count(0)
-    assert httpx.get(live.url("/api/account")).json()["balance"] == balance + costs["1A"]
+    assert live.http.get(live.url("/api/account")).json()["balance"] == balance + costs["1A"]
 
     # Script Hub: the other stranded shot can be resubmitted from the scene's row.
     page.goto(live.url(f"/projects/{project}"))
@@ -86,4 +86,4 @@ def test_abandon_on_the_review_page_and_resubmit_on_the_hub(live: LiveApp, page:
     with live.rushes.db.session() as s:
         notes = list(s.scalars(select(m.LedgerEntry).where(m.LedgerEntry.job_id == jobs["1B"])))
     assert {e.kind for e in notes} == {"charge", "resubmit"}
-    assert httpx.get(live.url("/api/account")).json()["balance"] == balance + costs["1A"]  # resubmit charged nothing
+    assert live.http.get(live.url("/api/account")).json()["balance"] == balance + costs["1A"]  # resubmit charged nothing

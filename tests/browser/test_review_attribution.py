@@ -6,7 +6,6 @@ import re
 import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -28,13 +27,14 @@ def live(tmp_path_factory) -> Iterator[LiveApp]:
 
 def test_an_unroutable_note_asks_and_a_clear_one_proposes(live: LiveApp, page: Page) -> None:
     scene = live.demo["scene_ids"][0]
-    assert httpx.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "a-1"}).status_code == 201
+    assert live.http.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "a-1"}).status_code == 201
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        cut = httpx.get(live.url(f"/api/scenes/{scene}/cut")).json()
+        cut = live.http.get(live.url(f"/api/scenes/{scene}/cut")).json()
         if cut.get("shots") and all(s["state"] == "ready" for s in cut["shots"]):
             break
         time.sleep(0.2)
+    live.sign_in(page)
     page.goto(live.url(f"/scenes/{scene}/review"))
     page.locator('input[name="category"][value="timing"]').check()
     page.locator("#issue-text").fill("asdf")

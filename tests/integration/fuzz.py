@@ -57,7 +57,12 @@ def fuzz_target(root: Path):
 
     rushes.attributor.attribute(AttributionRequest(description="the lamp flickers", category=None, shot=None,
                                                    neighbours=(), scene_elements=()))
-    return rushes, create_app(rushes, load_demo=False)
+    app = create_app(rushes, load_demo=False)
+    # Every route checks access: the fuzzer calls as the demo studio's owner (bearer, so no CSRF).
+    from tests.integration.conftest import add_test_member
+
+    app.state.fuzz_headers = {"Authorization": f"Bearer {add_test_member(rushes, 'owner').api_token}"}
+    return rushes, app
 
 
 def run_fuzz(app, examples: int = 20, budget_seconds: float = 150.0) -> FuzzReport:
@@ -88,7 +93,7 @@ def _fuzz_operation(operation, mode, examples: int, report: FuzzReport) -> None:
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         try:
-            response = case.call(timeout=60)
+            response = case.call(timeout=60, headers=getattr(app.state, "fuzz_headers", {}))
         except Exception as err:  # a transport error (timeout) is a finding too, not a crash of the run
             report.failures.append(f"{operation.label} [{mode}] no response: {type(err).__name__}: {str(err)[:300]}")
             return

@@ -26,7 +26,9 @@ def limited(tmp_path_factory):
     root = tmp_path_factory.mktemp("limits")
     rushes = Rushes(rushes_settings(root))
     app = create_app(rushes, load_demo=False)
-    with TestClient(app) as client:
+    from tests.integration.conftest import api_client
+
+    with api_client(rushes, "owner", app=app) as client:
         demo = create_demo(rushes)
         # The demo locks its shot lists (a locked list answers 409 first); these probes are about bodies.
         client.post(f"/api/scenes/{demo['scene_ids'][0]}/locks", json={"stage": 7, "locked": False})

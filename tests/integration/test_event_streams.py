@@ -38,6 +38,9 @@ def served(tmp_path, db_url):
         shot = session.scalar(select(m.Shot.id).where(m.Shot.scene_id == scene))
     app = create_app(rushes, load_demo=False)
     url, server, thread = serve_in_thread(app)
+    from tests.integration.conftest import add_test_member
+
+    AUTH.update({"Authorization": f"Bearer {add_test_member(rushes, 'owner', account).api_token}"})
     yield rushes, app, url, {"account": account, "scene": scene, "shot": shot}
     server.should_exit = True
     thread.join(10)
@@ -68,6 +71,9 @@ async def _next_event(lines, kinds=("notification",)) -> dict:
         elif line.startswith("data: "):
             current["data"] = json.loads(line[6:])
     raise AssertionError("stream ended")
+
+
+AUTH: dict = {}  # the API token of the studio owner the served app answers (set by `served`)
 
 
 async def _open(client, url, headers=None):
@@ -101,7 +107,7 @@ def test_fifty_idle_streams_hold_no_connection_or_lock_and_all_get_the_toast(ser
     broadcaster = app.state.broadcaster
 
     async def scenario():
-        async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=STREAMS + 10)) as client:
+        async with httpx.AsyncClient(headers=AUTH, timeout=30, limits=httpx.Limits(max_connections=STREAMS + 10)) as client:
             opened = await asyncio.gather(*(_open(client, url) for _ in range(STREAMS)))
             assert len(broadcaster.subscribers) == STREAMS
             writer = _pool_checkouts(rushes.db.engine)
@@ -132,7 +138,7 @@ def test_a_stream_resumes_after_last_event_id_without_repeats(served):
     async def scenario():
         first = _notify(rushes, ids, "one")
         second = _notify(rushes, ids, "two")
-        async with httpx.AsyncClient(timeout=30) as client:
+        async with httpx.AsyncClient(headers=AUTH, timeout=30) as client:
             response, lines = await _open(client, url, {"Last-Event-ID": str(first)})
             assert (await asyncio.wait_for(_next_event(lines), 20))["id"] == second
             third = await asyncio.to_thread(_notify, rushes, ids, "three")
@@ -151,7 +157,7 @@ def test_events_are_scoped_to_the_stream_account(served):
         other_id = other.id
 
     async def scenario():
-        async with httpx.AsyncClient(timeout=30) as client:
+        async with httpx.AsyncClient(headers=AUTH, timeout=30) as client:
             response, lines = await _open(client, url)
             await asyncio.to_thread(_notify, rushes, ids, "not yours", other_id)
             mine = await asyncio.to_thread(_notify, rushes, ids, "yours")
@@ -178,7 +184,7 @@ def test_job_moves_reach_open_streams(served):
 
     async def scenario():
         job_id = await asyncio.to_thread(move)
-        async with httpx.AsyncClient(timeout=30) as client:
+        async with httpx.AsyncClient(headers=AUTH, timeout=30) as client:
             response, lines = await _open(client, url)
             await asyncio.to_thread(move, job_id)
             got = await asyncio.wait_for(_next_event(lines, ("job",)), 20)
@@ -194,7 +200,7 @@ def test_a_rolled_back_notification_is_never_announced(served):
     rushes, app, url, ids = served
 
     async def scenario():
-        async with httpx.AsyncClient(timeout=30) as client:
+        async with httpx.AsyncClient(headers=AUTH, timeout=30) as client:
             response, lines = await _open(client, url)
 
             def abandoned():
@@ -219,7 +225,7 @@ def test_a_closed_page_leaves_the_broadcaster(served):
     broadcaster = app.state.broadcaster
 
     async def scenario():
-        async with httpx.AsyncClient(timeout=30) as client:
+        async with httpx.AsyncClient(headers=AUTH, timeout=30) as client:
             opened = [await _open(client, url) for _ in range(3)]
             assert len(broadcaster.subscribers) == 3
             for response, _ in opened:

@@ -53,7 +53,11 @@ def hostile(request, tmp_path_factory) -> Iterator[Hostile]:
     from rushes.web.app import create_app
 
     rushes = Rushes(rushes_settings(root, url))
-    with TestClient(create_app(rushes, load_demo=False), raise_server_exceptions=False) as client:
+    from tests.integration.conftest import add_test_member
+
+    member = add_test_member(rushes, "owner")
+    with TestClient(create_app(rushes, load_demo=False), raise_server_exceptions=False,
+                    headers={"Authorization": f"Bearer {member.api_token}"}) as client:
         demo = create_demo(rushes)
         # The demo locks its shot lists (a locked list answers 409 first); these probes are about input.
         client.post(f"/api/scenes/{demo['scene_ids'][0]}/locks", json={"stage": 7, "locked": False})

@@ -33,8 +33,11 @@ def test_an_unexpected_error_logs_masked_and_answers_without_internals(tmp_path,
         raise RuntimeError(f"connection to {secret_url} failed; token vertex-static-token-77 refused")
 
     monkeypatch.setattr("rushes.web.api.catalog.account_view", broken)
-    with caplog.at_level(logging.ERROR), TestClient(create_app(rushes, load_demo=False),
-                                                    raise_server_exceptions=False) as client:
+    from tests.integration.conftest import add_test_member
+
+    member = add_test_member(rushes, "owner")
+    with caplog.at_level(logging.ERROR), TestClient(create_app(rushes, load_demo=False), raise_server_exceptions=False,
+                                                    headers={"Authorization": f"Bearer {member.api_token}"}) as client:
         answer = client.get("/api/account")
     assert answer.status_code == 500 and answer.json() == {"detail": "internal error"}
     assert "p4ss-w0rd-9" not in caplog.text and "vertex-static-token-77" not in caplog.text
