@@ -25,6 +25,7 @@ def limited(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("limits")
     rushes = Rushes(rushes_settings(root))
+    rushes.upgrade_schema()
     app = create_app(rushes, load_demo=False)
     from tests.integration.conftest import api_client
 

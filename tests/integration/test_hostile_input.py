@@ -53,6 +53,7 @@ def hostile(request, tmp_path_factory) -> Iterator[Hostile]:
     from rushes.web.app import create_app
 
     rushes = Rushes(rushes_settings(root, url))
+    rushes.upgrade_schema()
     from tests.integration.conftest import add_test_member
 
     member = add_test_member(rushes, "owner")

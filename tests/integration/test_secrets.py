@@ -28,6 +28,7 @@ def test_an_unexpected_error_logs_masked_and_answers_without_internals(tmp_path,
 
     secret_url = "postgresql+psycopg://rushes:p4ss-w0rd-9@db.internal/rushes"
     rushes = Rushes(rushes_settings(tmp_path, vertex_token="vertex-static-token-77"))
+    rushes.upgrade_schema()
 
     def broken(*_a, **_k):
         raise RuntimeError(f"connection to {secret_url} failed; token vertex-static-token-77 refused")

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from rushes.domain.text import MAX_ID
 from rushes.services import ownership, sharing, users
 from rushes.store import models as m
 
@@ -228,20 +229,29 @@ def _owners(session, request: Request, body_ids: dict[str, list]) -> list[Named]
         if name not in ownership.OWNERS:
             log.error("route %s names %r, which access control cannot resolve: refused", request.url.path, name)
             raise Denied(404, "not found")
-        if name not in ownership.TEXT_IDS and not str(value).isdigit():
+        if name not in ownership.TEXT_IDS and not _id_like(value):
             # What FastAPI would answer for an int path parameter, before anything is looked up.
-            raise Denied(422, [{"loc": ["path", name], "msg": "Input should be a valid integer", "type": "int_parsing"}])
+            raise Denied(422, [{"loc": ["path", name], "msg": "Input should be a whole number id", "type": "int_parsing"}])
         found.append(Named(name, value, ownership.owners(session, name, value)))
     for name, values in body_ids.items():
         kind = ownership.id_kind(name)
         if kind is None:
             raise Denied(400, f"{name[:40]} is not a field access control knows")
         for value in values:
+            if kind not in ownership.TEXT_IDS and not _id_like(value):
+                continue  # not an id at all: the body's own validation answers 422, naming the field
             found.append(Named(kind, value, ownership.owners(session, kind, value)))
     for named in found:
         if not named.rows:
             raise named.unknown()
     return found
+
+
+def _id_like(value) -> bool:
+    """A whole number an id column can hold; anything else is left to the route's validation (422)."""
+    if isinstance(value, str) and value.isdigit() and len(value) <= 20:
+        value = int(value)
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID
 
 
 def _admit(principal: Principal, rule: Access, method: str, ids: list[Named]) -> int | None:

@@ -66,7 +66,7 @@ def install_security(app: FastAPI, settings) -> None:
 
     @app.exception_handler(Denied)
     async def _denied(request: Request, exc: Denied):
-        if wants_json(request):
+        if wants_json(request) or exc.status == 422:  # a malformed id is answered as FastAPI would
             return JSONResponse({"detail": exc.message}, status_code=exc.status)
         from rushes.web.pages.helpers import templates
 
