@@ -48,10 +48,15 @@ def build_studio(rushes, name: str | None = None, style: str | None = None) -> S
         element_id = session.scalar(select(m.VisualElement.id).where(m.VisualElement.scene_id == scene_id).limit(1))
         notification_id = session.scalar(select(m.Notification.id).where(m.Notification.take_id == take_id))
         frame_key = session.scalar(select(m.Frame.media_key).where(m.Frame.shot_id == shot_id).limit(1))
+        finding = m.QcFinding(take_id=take_id, scene_id=scene_id, shot_id=shot_id, clip_id=slot.clip_id, shot_code="1A",
+                              kind="black_frames", frame=3, scene_time=0.125, measure=1.0, threshold=0.5, stage=10,
+                              message="black frames")
+        session.add(finding)
+        session.flush()
         link, token = create_share(session, scene_id, owner.user_id, None, True)
         ids = {"project_id": demo["project_id"], "scene_id": scene_id, "shot_id": shot_id, "take_id": take_id,
                "job_id": job_id, "issue_id": issue.id, "notification_id": notification_id, "element_id": element_id,
-               "share_id": link.id, "studio_id": demo["studio_id"], "key": frame_key, "stage": 7,
+               "share_id": link.id, "finding_id": finding.id, "studio_id": demo["studio_id"], "key": frame_key, "stage": 7,
                "share_token": token}
     assert all(v is not None for v in ids.values()), ids
     return Studio(demo["studio_id"], demo, owner, ids, token)

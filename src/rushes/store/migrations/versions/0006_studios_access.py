@@ -4,7 +4,7 @@ The one existing account becomes a studio as it is (it already owns the ledger a
 ledger rows learn who spent them and review notes who wrote them.
 
 Revision ID: studios_access
-Revises: jobs_by_update
+Revises: qc_findings
 """
 
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "studios_access"
-down_revision = "jobs_by_update"
+down_revision = "qc_findings"
 branch_labels = None
 depends_on = None
 
