@@ -234,3 +234,22 @@ def test_question_mark_opens_every_shortcut(live_app: LiveApp, rendered: dict, p
     page.keyboard.press("Space")
     page.wait_for_function("() => document.querySelector('scene-player').paused")
     assert player.count() == 1
+
+
+def test_review_never_shows_stale_state_when_the_take_on_screen_finishes(live_app: LiveApp, page: Page) -> None:  # noqa: F811
+    scene = live_app.demo["scene_ids"][1]
+    live_app.rushes.video.latency_seconds = 2.0  # long enough for the page to open while the take renders
+    try:
+        take_id, _ = confirm_take(live_app.rushes, scene, "pages-live-take")
+        page.goto(live_app.url(f"/scenes/{scene}/review?take={take_id}"))
+        expect(page.locator("#render-progress")).to_be_visible()
+        expect(page.locator("#complete-scene")).to_be_disabled()
+        expect(page.locator("#progress-summary")).to_contain_text("all 3 shots ready", timeout=90_000)
+    finally:
+        live_app.rushes.video.latency_seconds = 0.0
+    expect(page.locator("#load-take")).to_have_count(0)  # no "Load take N" for the take already shown
+    expect(page.locator("#complete-scene")).to_be_enabled()
+    assert "vNone" not in page.locator("main").inner_text()
+    states = page.evaluate("() => document.getElementById('player').shots.map((s) => s.state)")
+    assert states == ["ready"] * 3  # the timeline's rendering slates became clips
+    expect(page.locator('#shot-list .shot-state[data-state="fresh"]')).to_have_count(3)

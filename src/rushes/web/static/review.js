@@ -34,8 +34,9 @@
   }
 
   // ---- player and shot list ----
-  player.shots = cut.shots.map((s) => ({code: s.code, start: s.start, duration: s.duration, src: s.src || undefined,
+  const playerShots = (c) => c.shots.map((s) => ({code: s.code, start: s.start, duration: s.duration, src: s.src || undefined,
     poster: s.poster || undefined, thumbs: s.thumbs || undefined, state: s.state, reason: s.reason || undefined}));
+  player.shots = playerShots(cut);
   const rows = [...document.querySelectorAll('#shot-list .shot-row')];
   const shotAt = (index) => cut.shots[index];
   // Where in the shot the playhead is: a note pinned on a cut is often about the cut itself.
@@ -240,15 +241,44 @@
         row.textContent = s.state; row.dataset.state = s.state === 'succeeded' ? 'fresh' : s.state;
       }
     });
-    if (take.finished && !cut.shots.some((c) => c.state === 'ready')) { location.reload(); return; }
     if (take.finished) {
-      // Never yank a reviewer's cut away: offer the finished take instead of reloading.
+      // The take on screen finished: its clips join the cut in place (same take, so nothing is swapped
+      // under the reviewer, and no reload loses the toast); the playhead stays where it was.
       $('render-progress').classList.add('finished');
-      $('progress-summary').innerHTML = `finished — <a class="btn btn-small btn-primary" id="load-take" href="?take=${takeId}">Load take ${take.number}</a>`;
       $('cancel-take').classList.add('hidden');
+      await refreshCut(take);
       return;
     }
     setTimeout(pollTake, 1000);
+  }
+  async function refreshCut(take) {
+    const fresh = await api('GET', `/api/scenes/${sceneId}/cut?take=${takeId}`);
+    const at = player.currentTime;
+    const wasPlaying = !player.paused;
+    Object.assign(cut, fresh);
+    player.shots = playerShots(cut);
+    if (at) await player.seek(Math.min(at, player.duration));
+    if (wasPlaying) player.play();
+    cut.shots.forEach((s) => {
+      const row = document.querySelector(`#shot-list .shot-row[data-shot-id="${s.shot_id}"]`);
+      if (!row) return;
+      const pill = row.querySelector('.shot-state');
+      const state = s.state === 'ready' ? 'fresh' : s.state;
+      pill.textContent = state; pill.dataset.state = state;
+      row.className = row.className.replace(/state-\S+/, `state-${s.state}`);
+      const thumb = row.querySelector('.thumb');
+      if (s.poster && thumb && !thumb.querySelector('img')) thumb.replaceChildren(Object.assign(document.createElement('img'), {src: s.poster, alt: ''}));
+    });
+    const ready = cut.shots.filter((s) => s.state === 'ready').length;
+    const unready = cut.shots.filter((s) => s.state !== 'ready').map((s) => s.code);
+    $('progress-summary').textContent = unready.length
+      ? `finished — ${ready} of ${cut.shots.length} shots ready; ${unready.join(', ')} did not render`
+      : `finished — all ${cut.shots.length} shots ready`;
+    const complete = $('complete-scene');
+    complete.disabled = unready.length > 0;
+    complete.removeAttribute('title');
+    complete.dataset.ready = String(!unready.length);
+    window.Rushes.refreshRail && window.Rushes.refreshRail().catch(() => {});
   }
   if ($('progress-shots')) window.RushesAttention.wire($('progress-shots'));
   $('cancel-take').addEventListener('click', async () => {
