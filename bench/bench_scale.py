@@ -61,7 +61,12 @@ def build(scenes: int, root: Path):
 def measure(sizes: list[int], rounds: int, root: Path) -> dict:
     built = {n: build(n, root) for n in sizes}
     results = {n: {"import": built[n][2], "pages": {}} for n in sizes}
-    clients = {n: TestClient(create_app(built[n][0], load_demo=False)) for n in sizes}
+    # Every route checks access: each client calls as its studio's owner (an API token).
+    from tests.integration.conftest import add_test_member
+
+    clients = {n: TestClient(create_app(built[n][0], load_demo=False),
+                             headers={"Authorization": f"Bearer {add_test_member(built[n][0], 'owner').api_token}"})
+               for n in sizes}
     for client in clients.values():
         client.__enter__()
     try:

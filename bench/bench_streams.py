@@ -56,7 +56,14 @@ def prepare(root: Path, url: str | None):
         account = default_account(session).id
         project = create_project(rushes, session, parse_project(feature_spec(3, 12, frames_dir=None)), {}, account)
         scene = session.scalar(select(m.Scene.id).where(m.Scene.project_id == project.id).order_by(m.Scene.id))
+    # Every route checks access: the bench calls as the studio's owner with an API token.
+    from tests.integration.conftest import add_test_member
+
+    AUTH["Authorization"] = f"Bearer {add_test_member(rushes, 'owner', account).api_token}"
     return rushes, {"account": account, "scene": scene}
+
+
+AUTH: dict[str, str] = {}
 
 
 def start_server(rushes, port: int) -> subprocess.Popen:
@@ -67,7 +74,7 @@ def start_server(rushes, port: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/account", timeout=2).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/api/account", timeout=2, headers=AUTH).status_code == 200:
                 return server
         except httpx.HTTPError:
             time.sleep(0.2)
@@ -120,17 +127,17 @@ def write_notification(rushes, ids: dict, n: int) -> tuple[int, float]:
 async def run(rushes, ids: dict, port: int, streams: int, requests: int, toasts: int) -> dict:
     base = f"http://127.0.0.1:{port}"
     result = {}
-    async with httpx.AsyncClient(timeout=30) as api:
+    async with httpx.AsyncClient(headers=AUTH, timeout=30) as api:
         result["idle"] = await api_latency(api, base, ids, requests)
     seen: dict[int, list[float]] = {}
     ready, opened = asyncio.Event(), []
     ready.target = streams
     limits = httpx.Limits(max_connections=streams + 10, max_keepalive_connections=0)
-    async with httpx.AsyncClient(timeout=httpx.Timeout(30, read=None), limits=limits) as pages:
+    async with httpx.AsyncClient(headers=AUTH, timeout=httpx.Timeout(30, read=None), limits=limits) as pages:
         tasks = [asyncio.create_task(open_stream(pages, base, seen, ready, opened)) for _ in range(streams)]
         await asyncio.wait_for(ready.wait(), 120)
         await asyncio.sleep(1.0)  # let every stream settle into waiting
-        async with httpx.AsyncClient(timeout=30) as api:
+        async with httpx.AsyncClient(headers=AUTH, timeout=30) as api:
             result["open"] = await api_latency(api, base, ids, requests)
         delays = []
         for n in range(toasts):
@@ -147,7 +154,7 @@ async def run(rushes, ids: dict, port: int, streams: int, requests: int, toasts:
         await asyncio.gather(*tasks, return_exceptions=True)
     result["toasts"] = delays
     await asyncio.sleep(2.0)  # the server lets the closed streams go
-    async with httpx.AsyncClient(timeout=30) as api:
+    async with httpx.AsyncClient(headers=AUTH, timeout=30) as api:
         after = await api_latency(api, base, ids, requests)
     # Idle figures are taken before and after the streams, so a busy spell on the machine does not
     # land on one side only.

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -24,10 +23,11 @@ SIZES = {"1440": (1440, 900), "1024": (1024, 768)}
 
 
 @pytest.fixture
-def sized(chromium, request):  # noqa: ANN001
+def sized(chromium, request, live_app):  # noqa: ANN001,F811
     width, height = SIZES[request.param]
     context = chromium.new_context(viewport={"width": width, "height": height})
     pg = context.new_page()
+    live_app.sign_in(pg)
     yield pg, request.param
     context.close()
 
@@ -35,7 +35,7 @@ def sized(chromium, request):  # noqa: ANN001
 def wait_for_take(app: LiveApp, take_id: int, timeout: float = 90) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        take = httpx.get(app.url(f"/api/takes/{take_id}")).json()
+        take = app.http.get(app.url(f"/api/takes/{take_id}")).json()
         if take["finished"]:
             return take
         time.sleep(0.2)
@@ -52,7 +52,7 @@ def rendered(live_app: LiveApp) -> dict:  # noqa: F811
 
 def pages(app: LiveApp) -> dict[str, str]:
     scene = app.demo["scene_ids"][0]
-    shot = httpx.get(app.url(f"/api/scenes/{scene}")).json()["shots"][0]["id"]
+    shot = app.http.get(app.url(f"/api/scenes/{scene}")).json()["shots"][0]["id"]
     named = {"projects": "/", "hub": f"/projects/{app.demo['project_id']}", "credits": "/credits",
              "review": f"/scenes/{scene}/review", "history": f"/shots/{shot}/history"}
     named.update({f"stage{n}": f"/scenes/{scene}/stage/{n}" for n in (7, 8, 9, 10, 11)})
@@ -110,9 +110,10 @@ def test_narrow_stage_layouts_keep_labels_rows_and_confirm(live_app: LiveApp, re
 
 
 def test_a_locked_shot_list_refuses_edits_and_asks_to_unlock_with_the_cost(live_app: LiveApp, page: Page) -> None:  # noqa: F811
+    live_app.sign_in(page)
     scene = live_app.demo["scene_ids"][2]
-    shot = httpx.get(live_app.url(f"/api/scenes/{scene}")).json()["shots"][0]
-    refused = httpx.patch(live_app.url(f"/api/shots/{shot['id']}"), json={"action": "Tom sneezes."})
+    shot = live_app.http.get(live_app.url(f"/api/scenes/{scene}")).json()["shots"][0]
+    refused = live_app.http.patch(live_app.url(f"/api/shots/{shot['id']}"), json={"action": "Tom sneezes."})
     assert refused.status_code == 409 and refused.json()["detail"] == "stage 7 is locked; unlock it first"
 
     page.goto(live_app.url(f"/scenes/{scene}/stage/7"))
@@ -143,13 +144,14 @@ def test_a_locked_shot_list_refuses_edits_and_asks_to_unlock_with_the_cost(live_
     action.fill("Tom sneezes by the stove.")
     action.press("Tab")
     expect(page.locator(f'.shot-card[data-shot-id="{shot["id"]}"] .version-label')).to_have_text("v2")
-    assert httpx.get(live_app.url(f"/api/scenes/{scene}")).json()["shots"][0]["action"] == "Tom sneezes by the stove."
+    assert live_app.http.get(live_app.url(f"/api/scenes/{scene}")).json()["shots"][0]["action"] == "Tom sneezes by the stove."
 
 
 def test_refused_values_revert_in_place_durations_snap_and_uploads_name_their_slot(live_app: LiveApp, page: Page) -> None:  # noqa: F811
+    live_app.sign_in(page)
     scene = live_app.demo["scene_ids"][1]
-    httpx.post(live_app.url(f"/api/scenes/{scene}/locks"), json={"stage": 7, "locked": False}).raise_for_status()
-    shots = httpx.get(live_app.url(f"/api/scenes/{scene}")).json()["shots"]
+    live_app.http.post(live_app.url(f"/api/scenes/{scene}/locks"), json={"stage": 7, "locked": False}).raise_for_status()
+    shots = live_app.http.get(live_app.url(f"/api/scenes/{scene}")).json()["shots"]
     page.goto(live_app.url(f"/scenes/{scene}/stage/7"))
     card = page.locator(f'.shot-card[data-shot-id="{shots[0]["id"]}"]')
     duration = card.locator("input[name=duration]")
@@ -172,7 +174,7 @@ def test_refused_values_revert_in_place_durations_snap_and_uploads_name_their_sl
     duration.press("Tab")
     expect(duration).to_have_value("2.5")
     expect(card.locator(".version-label")).to_have_text("v2")
-    assert httpx.get(live_app.url(f"/api/scenes/{scene}")).json()["shots"][0]["duration"] == 2.5
+    assert live_app.http.get(live_app.url(f"/api/scenes/{scene}")).json()["shots"][0]["duration"] == 2.5
 
     # The add-shot form offers the next free code of this scene.
     codes = [s["code"] for s in shots]
@@ -188,6 +190,7 @@ def test_refused_values_revert_in_place_durations_snap_and_uploads_name_their_sl
 
 
 def test_credits_page_hub_first_scene_thumbnails_and_prompt_words(live_app: LiveApp, rendered: dict, page: Page) -> None:  # noqa: F811
+    live_app.sign_in(page)
     page.goto(live_app.url(f"/projects/{live_app.demo['project_id']}"))
     first = live_app.demo["scene_ids"][0]
     expect(page.locator(f'[data-detail-for="{first}"]')).to_be_visible()  # not an empty box
@@ -199,7 +202,7 @@ def test_credits_page_hub_first_scene_thumbnails_and_prompt_words(live_app: Live
 
     page.locator("#balance").click()
     page.wait_for_url("**/credits")
-    account = httpx.get(live_app.url("/api/account")).json()
+    account = live_app.http.get(live_app.url("/api/account")).json()
     expect(page.locator("[data-credits-balance]")).to_have_attribute("data-credits-balance", str(account["balance"]))
     charges = page.locator('#ledger tr[data-kind="charge"]')
     expect(charges.first).to_be_visible()
@@ -218,6 +221,7 @@ def test_credits_page_hub_first_scene_thumbnails_and_prompt_words(live_app: Live
 
 
 def test_question_mark_opens_every_shortcut(live_app: LiveApp, rendered: dict, page: Page) -> None:  # noqa: F811
+    live_app.sign_in(page)
     page.goto(live_app.url(f"/scenes/{live_app.demo['scene_ids'][0]}/review"))
     page.locator("body").press("?")
     sheet = page.locator("#shortcut-sheet")

@@ -6,7 +6,6 @@ import re
 import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -28,7 +27,7 @@ def live(tmp_path_factory) -> Iterator[LiveApp]:
 def wait_for_qc(live: LiveApp, take_id: int, timeout: float = 240.0) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        body = httpx.get(live.url(f"/api/takes/{take_id}/qc")).json()
+        body = live.http.get(live.url(f"/api/takes/{take_id}/qc")).json()
         if body["status"] == "done":
             return body
         time.sleep(0.5)
@@ -37,7 +36,8 @@ def wait_for_qc(live: LiveApp, take_id: int, timeout: float = 240.0) -> dict:
 
 def test_findings_are_proposed_pins_accepted_as_notes_or_dismissed(live: LiveApp, page: Page) -> None:
     scene = live.demo["scene_ids"][0]
-    take = httpx.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "qc-1"}).json()
+    take = live.http.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "qc-1"}).json()
+    live.sign_in(page)
     page.goto(live.url(f"/scenes/{scene}/review?take={take['id']}"))
     body = wait_for_qc(live, take["id"])
     assert {(f["shot_code"], f["kind"]) for f in body["findings"]} >= {("1B", "frozen"), ("1C", "black")}

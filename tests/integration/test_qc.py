@@ -6,16 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from rushes.services.confirm import confirm_take
 from rushes.services.demo import create_demo
 from rushes.services.qc import qc_view
 from rushes.store import models as m
-from rushes.web.app import create_app
 from tests.fakes.qc_scenes import make_project, shot
-from tests.integration.conftest import make_rushes, work_until_idle
+from tests.integration.conftest import api_client, make_rushes, work_until_idle
 
 LINE = "ANN: We should never have come out here tonight, not in this weather."
 
@@ -107,7 +105,7 @@ def test_a_look_jump_on_every_shot_of_a_character_goes_to_visual_definition(tmp_
 def client(tmp_path):
     app = make_rushes(tmp_path, mock_faults="3A:audio_jump(gain_db=14;sign=-1),3B:frozen(at=0.5;for=2)")
     [scene_id] = make_project(app, [SCENES[2]])
-    with TestClient(create_app(app, run_worker=False, load_demo=False)) as client:
+    with api_client(app, "editor") as client:
         client.app_state, client.scene_id = app, scene_id
         yield client
     app.db.dispose()
