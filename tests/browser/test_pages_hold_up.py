@@ -68,9 +68,31 @@ def boxes_overlap(a: dict, b: dict) -> bool:
         a["y"] < b["y"] + b["height"] - 1 and b["y"] < a["y"] + a["height"] - 1
 
 
+# First in the module: scene 2 is still untouched here (later tests edit it).
+def test_review_never_shows_stale_state_when_the_take_on_screen_finishes(live_app: LiveApp, page: Page) -> None:  # noqa: F811
+    live_app.sign_in(page)
+    scene = live_app.demo["scene_ids"][1]
+    live_app.rushes.video.latency_seconds = 2.0  # long enough for the page to open while the take renders
+    try:
+        take_id, _ = confirm_take(live_app.rushes, scene, "pages-live-take")
+        page.goto(live_app.url(f"/scenes/{scene}/review?take={take_id}"))
+        expect(page.locator("#render-progress")).to_be_visible()
+        expect(page.locator("#complete-scene")).to_be_disabled()
+        expect(page.locator("#progress-summary")).to_contain_text("all 3 shots ready", timeout=90_000)
+    finally:
+        live_app.rushes.video.latency_seconds = 0.0
+    expect(page.locator("#load-take")).to_have_count(0)  # no "Load take N" for the take already shown
+    expect(page.locator("#complete-scene")).to_be_enabled()
+    assert "vNone" not in page.locator("main").inner_text()
+    states = page.evaluate("() => document.getElementById('player').shots.map((s) => s.state)")
+    assert states == ["ready"] * 3  # the timeline's rendering slates became clips
+    expect(page.locator('#shot-list .shot-state[data-state="fresh"]')).to_have_count(3)
+
+
 @pytest.mark.parametrize("sized", list(SIZES), indirect=True)
 def test_no_page_overflows_sideways_and_each_is_photographed(live_app: LiveApp, rendered: dict, sized) -> None:  # noqa: F811
     page, size = sized
+    live_app.sign_in(page)
     SHOTS_DIR.mkdir(parents=True, exist_ok=True)
     for name, path in pages(live_app).items():
         page.goto(live_app.url(path))
@@ -90,6 +112,7 @@ def test_no_page_overflows_sideways_and_each_is_photographed(live_app: LiveApp, 
 @pytest.mark.parametrize("sized", ["1024"], indirect=True)
 def test_narrow_stage_layouts_keep_labels_rows_and_confirm(live_app: LiveApp, rendered: dict, sized) -> None:  # noqa: F811
     page, _ = sized
+    live_app.sign_in(page)
     scene = live_app.demo["scene_ids"][1]
     # Stage 7: no field label runs into another.
     page.goto(live_app.url(f"/scenes/{scene}/stage/7"))
@@ -239,21 +262,3 @@ def test_question_mark_opens_every_shortcut(live_app: LiveApp, rendered: dict, p
     page.wait_for_function("() => document.querySelector('scene-player').paused")
     assert player.count() == 1
 
-
-def test_review_never_shows_stale_state_when_the_take_on_screen_finishes(live_app: LiveApp, page: Page) -> None:  # noqa: F811
-    scene = live_app.demo["scene_ids"][1]
-    live_app.rushes.video.latency_seconds = 2.0  # long enough for the page to open while the take renders
-    try:
-        take_id, _ = confirm_take(live_app.rushes, scene, "pages-live-take")
-        page.goto(live_app.url(f"/scenes/{scene}/review?take={take_id}"))
-        expect(page.locator("#render-progress")).to_be_visible()
-        expect(page.locator("#complete-scene")).to_be_disabled()
-        expect(page.locator("#progress-summary")).to_contain_text("all 3 shots ready", timeout=90_000)
-    finally:
-        live_app.rushes.video.latency_seconds = 0.0
-    expect(page.locator("#load-take")).to_have_count(0)  # no "Load take N" for the take already shown
-    expect(page.locator("#complete-scene")).to_be_enabled()
-    assert "vNone" not in page.locator("main").inner_text()
-    states = page.evaluate("() => document.getElementById('player').shots.map((s) => s.state)")
-    assert states == ["ready"] * 3  # the timeline's rendering slates became clips
-    expect(page.locator('#shot-list .shot-state[data-state="fresh"]')).to_have_count(3)
