@@ -209,6 +209,8 @@ def test_bearer_calls_need_no_csrf(world):
     rushes, app, ours, _ = world
     with api_client(rushes, "editor", app=app) as client:
         assert "origin" not in {k.lower() for k in client.headers}
+        unlock = client.post(f"/api/scenes/{ours.ids['scene_id']}/locks", json={"stage": 7, "locked": False})
+        assert unlock.status_code == 200, unlock.text
         assert client.post(f"/api/shots/{ours.ids['shot_id']}/split").status_code == 201
 
 
