@@ -59,8 +59,14 @@ def demo_template(tmp_path_factory) -> tuple:
         demo = create_demo(rushes)
         # The demo locks its shot lists and a locked list refuses edits; these tests edit, so they start
         # unlocked (test_locked_stages_refuse_every_edit locks its own).
-        for scene_id in demo["scene_ids"]:
-            client.post(f"/api/scenes/{scene_id}/locks", json={"stage": 7, "locked": False})
+        from rushes.services import shotlist
+        from rushes.services.locks import lock_holds
+
+        with rushes.db.session() as session:
+            for scene_id in demo["scene_ids"]:
+                shotlist.set_lock(rushes, session, scene_id, 7, False)
+        with rushes.db.session() as session:
+            assert not any(lock_holds(session, scene_id, 7) for scene_id in demo["scene_ids"])
     rushes.db.dispose()
     return root, demo
 
