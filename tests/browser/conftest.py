@@ -85,7 +85,9 @@ def static_server(clip_dir: Path) -> Iterator[StaticServer]:
     thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an asyncio loop marked running on the main thread
+# while it lives, which would break asyncio.run() in the integration tests collected after these.
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[object]:
     """A headless system-Chromium Browser (Playwright sync API)."""
     from playwright.sync_api import sync_playwright

@@ -24,6 +24,7 @@ from schemathesis.generation import GenerationMode
 from rushes.services.context import Rushes
 from rushes.services.demo import create_demo
 from rushes.settings import Settings
+from tests.integration.conftest import TEST_ALLOWED_HOSTS
 
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
           checks.response_schema_conformance]
@@ -49,7 +50,7 @@ def fuzz_target(root: Path):
     from rushes.web.app import create_app
 
     rushes = Rushes(Settings(_env_file=None, database_url=f"sqlite:///{root / 'fuzz.db'}", media_dir=root / "media",
-                             load_demo=False, mock_latency_seconds=0.0))
+                             load_demo=False, mock_latency_seconds=0.0, allowed_hosts=TEST_ALLOWED_HOSTS))
     rushes.upgrade_schema()
     create_demo(rushes)
     # The local attribution model trains on first use; train it now, not inside a request's time.
@@ -80,12 +81,12 @@ def run_fuzz(app, examples: int = 20, budget_seconds: float = 150.0) -> FuzzRepo
                 report.failures.append(f"time budget of {budget_seconds:.0f} s ran out at {operation.label} ({mode})")
                 report.seconds = time.monotonic() - started
                 return report
-            _fuzz_operation(operation, mode, examples, report)
+            _fuzz_operation(operation, mode, examples, report, getattr(app.state, "fuzz_headers", {}))
     report.seconds = time.monotonic() - started
     return report
 
 
-def _fuzz_operation(operation, mode, examples: int, report: FuzzReport) -> None:
+def _fuzz_operation(operation, mode, examples: int, report: FuzzReport, headers: dict[str, str]) -> None:
     seen: set[str] = set()
 
     @settings(max_examples=examples, deadline=None, database=None, derandomize=True, phases=[Phase.generate],
@@ -93,7 +94,7 @@ def _fuzz_operation(operation, mode, examples: int, report: FuzzReport) -> None:
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         try:
-            response = case.call(timeout=60, headers=getattr(app.state, "fuzz_headers", {}))
+            response = case.call(timeout=60, headers=headers)
         except Exception as err:  # a transport error (timeout) is a finding too, not a crash of the run
             report.failures.append(f"{operation.label} [{mode}] no response: {type(err).__name__}: {str(err)[:300]}")
             return

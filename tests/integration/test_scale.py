@@ -210,7 +210,7 @@ def test_issues_takes_and_notifications_page_through_to_the_whole_list(tmp_path)
                                finished_at=datetime.now(timezone.utc)))
         for n in range(7):
             session.add(m.Notification(account_id=account, scene_id=scene, kind="take_finished", title=f"t{n}", url="/"))
-    with TestClient(create_app(rushes, load_demo=False)) as client:
+    with api_client(rushes) as client:
         for url in (f"/api/scenes/{scene}/issues", f"/api/scenes/{scene}/takes"):
             whole = client.get(url).json()
             assert len(whole) in (7, 5)
