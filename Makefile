@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# Two pytest workers (the machines have two cores); tests/conftest.py keeps heavy fixtures on one.
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench chromium clean
 
@@ -10,7 +12,7 @@ run: $(STAMP)
 	$(BIN)/rushes serve
 
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_mock_render.py

@@ -124,7 +124,7 @@ def gcs_emulator(tmp_path_factory) -> Iterator[Emulator]:
         _stop(proc)
 
 
-@pytest.fixture(params=["s3", "gs"])
+@pytest.fixture(scope="module", params=["s3", "gs"])
 def object_media(request) -> Emulator:
     """Each test using this runs once with media on the S3 emulator and once on the GCS one."""
     return request.getfixturevalue("s3_emulator" if request.param == "s3" else "gcs_emulator")

@@ -54,33 +54,35 @@ def test_signed_urls_fetch_whole_objects_and_ranges_then_expire_in_minutes(objec
     assert part.status_code == 206 and part.content == DATA[100:200]
 
 
-@pytest.fixture
-def rendered(object_media, tmp_path):
-    """The demo's scene 2 rendered by the mock provider with every frame and clip in the bucket."""
-    app = make_rushes(tmp_path, **object_media.settings())
+@pytest.fixture(scope="module")
+def rendered(object_media, tmp_path_factory):
+    """The demo's scene 2 rendered by the mock provider with every frame and clip in the bucket:
+    rendered once per store for this module's tests, which only read it."""
+    root = tmp_path_factory.mktemp("rendered")
+    app = make_rushes(root, **object_media.settings())
     scene_id = create_demo(app)["scene_ids"][1]
     confirm_take(app, scene_id, "on-object-storage")
     work_until_idle(app)
     with app.db.session() as s:
         clips = list(s.scalars(select(m.Clip)))
         frames = list(s.scalars(select(m.Frame)))
-    yield app, clips, frames
+    yield app, clips, frames, root
     app.db.dispose()
 
 
-def test_a_mock_render_keeps_every_frame_and_clip_in_the_bucket(rendered, tmp_path):
-    app, clips, frames = rendered
+def test_a_mock_render_keeps_every_frame_and_clip_in_the_bucket(rendered):
+    app, clips, frames, root = rendered
     assert not isinstance(app.media, LocalMediaStore)
     assert len(clips) == 3 and frames
     for clip in clips:
         assert app.media.exists(clip.media_key) and app.media.exists(clip.poster_key) and app.media.exists(clip.strip_key)
         assert app.media.read(clip.media_key)[4:8] == b"ftyp"
     assert all(app.media.exists(f.media_key) for f in frames)
-    assert not list((tmp_path / "media").glob("??/*.*"))  # the local folder holds no media
+    assert not list((root / "media").glob("??/*.*"))  # the local folder holds no media
 
 
 def test_the_media_route_proxies_with_range_requests(rendered):
-    app, clips, _ = rendered
+    app, clips, _, _ = rendered
     key = clips[0].media_key
     data = app.media.read(key)
     with api_client(app, "reviewer") as client:
@@ -99,13 +101,17 @@ def test_the_media_route_proxies_with_range_requests(rendered):
 
 
 def test_signed_delivery_redirects_to_a_short_lived_url_that_plays_ranges(rendered):
-    app, clips, _ = rendered
+    app, clips, _, _ = rendered
+    delivery = app.settings.media_delivery, app.settings.media_signed_url_seconds
     app.settings.media_delivery = "signed"
     app.settings.media_signed_url_seconds = 60
     key = clips[0].media_key
     data = app.media.read(key)
-    with api_client(app, "reviewer") as client:
-        answer = client.get(f"/media/{key}", follow_redirects=False)
+    try:
+        with api_client(app, "reviewer") as client:
+            answer = client.get(f"/media/{key}", follow_redirects=False)
+    finally:
+        app.settings.media_delivery, app.settings.media_signed_url_seconds = delivery
     assert answer.status_code == 307 and answer.headers["cache-control"] == "no-store"
     signed = answer.headers["location"]
     assert "Expires=60" in signed

@@ -1,0 +1,21 @@
+"""Suite-wide: how `pytest -n 2 --dist loadgroup` (the README's test command) shares the work.
+
+Tests that build an expensive session fixture are kept on one worker, so each is built once
+rather than once per worker: the browser tests (Chromium and the live app) and the access tests
+(the two studios). Everything else is spread over the workers as they free up.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+GROUPS = (("tests/browser/", "browser"), ("tests/integration/test_access", "studios"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.nodeid
+        for prefix, group in GROUPS:
+            if path.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
