@@ -4,8 +4,10 @@ opens one scene's review player in a fresh browser, and nothing else, until it i
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -50,6 +52,14 @@ def rendered(app: LiveApp, scene_id: int) -> None:
     if not app.http.get(app.url(f"/api/scenes/{scene_id}/takes")).json():
         take_id, _ = confirm_take(app.rushes, scene_id, f"roles-{scene_id}")
         wait_for_take(app, take_id)
+
+
+def shoot(page: Page, name: str) -> None:
+    """Keep a screenshot when RUSHES_SCREENSHOT_DIR is set, to look at what each role is shown."""
+    folder = os.environ.get("RUSHES_SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"roles-{name}.png"), full_page=True)
 
 
 def balance(app: LiveApp) -> int:
@@ -132,6 +142,7 @@ def test_a_reviewer_watches_and_pins_but_is_offered_no_spend_or_edit(live_app: L
         if stage != 11:
             expect(page.locator("#read-only")).to_be_visible()
         assert_fits(page)
+        shoot(page, f"reviewer-stage{stage}")
     page.goto(live_app.url(f"/scenes/{scene_id}/stage/7"))
     expect(page.locator(".shot-card").first.locator("textarea[name=action]")).not_to_have_value("")
     page.goto(live_app.url(f"/scenes/{scene_id}/stage/11"))
@@ -159,6 +170,7 @@ def test_a_reviewer_watches_and_pins_but_is_offered_no_spend_or_edit(live_app: L
     controls = page.evaluate(CONTROLS_JS)
     assert not [b for b in controls["buttons"] if FORBIDDEN.search(b)], controls["buttons"]
     assert_fits(page)
+    shoot(page, "reviewer-review")
 
     # The same calls the editor's buttons make, sent with the reviewer's own session: 403, nothing changed.
     csrf = page.locator('meta[name="csrf-token"]').get_attribute("content")
@@ -200,6 +212,7 @@ def test_a_guest_link_opens_one_review_in_a_fresh_browser_until_revoked(live_app
     live = dialog.locator('.share-link[data-state="live"]')
     expect(live).to_have_count(1)
     assert_fits(page)
+    shoot(page, "owner-share-dialog")
     dialog.locator("#share-close").click()
 
     # A fresh browser context, no cookies: the link opens this scene's review player and nothing else.
@@ -224,6 +237,7 @@ def test_a_guest_link_opens_one_review_in_a_fresh_browser_until_revoked(live_app
         note = guest.locator("#issue-list .issue", has_text="the music swells too soon")
         expect(note.locator(".issue-author")).to_have_text("Dana from the agency (guest)")
         expect(note.locator(".issue-actions")).to_have_count(0)
+        shoot(guest, "guest-review")
 
         # Another scene is unknown; stages, credits, the Hub and the project list ask for a sign-in.
         assert guest.goto(live_app.url(f"/scenes/{other}/review")).status == 404
