@@ -94,6 +94,9 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
         app.include_router(module.router, responses=ERROR_RESPONSES)
     for module in (auth_pages, pages, review_page):
         app.include_router(module.router)
+    from rushes.web.abilities import resolve
+
+    app.state.abilities = resolve(app)  # what pages offer, from the same policies the guard applies
     # Outermost, so no parser sees more of a body than its limit.
     app.add_middleware(BodyLimitMiddleware)
     _wire_shot_context(app, rushes)

@@ -49,6 +49,7 @@ templates.env.globals.update(STATE_CLASSES=STATE_CLASSES, Stage=Stage)
 
 def page_context(session: Session, request: Request, project: m.Project | None = None, **extra) -> dict:
     """What base.html needs: who is signed in and their role, the studio's balance, unread notifications, CSRF."""
+    from rushes.web import abilities
     from rushes.web.access import current, studio_account
 
     principal = current(request)
@@ -58,12 +59,19 @@ def page_context(session: Session, request: Request, project: m.Project | None =
         unread = session.scalar(select(func.count()).select_from(m.Notification).where(
             m.Notification.account_id.in_(principal.studio_ids), m.Notification.read_at.is_(None))) or 0
     role = principal.role_in(studio.id) if principal is not None and studio is not None else None
+    studio_id = studio.id if studio is not None else None
+
+    def can(ability: str) -> bool:
+        return abilities.can(request, ability, studio_id)
+
     return {"request": request, "project": project, "account": studio, "studio": studio,
             "balance": balance(session, studio.id) if studio is not None else None, "unread": unread,
             "me": principal.email if principal is not None else None, "role": role,
             "guest": principal is not None and principal.guest,
             "guest_notes": principal is not None and principal.guest and principal.allow_notes,
-            "can_edit": role in ("owner", "editor"), "is_owner": role == "owner",
+            # Templates ask can("spend") etc.; data-can lists the same answers for the scripts.
+            "can": can, "abilities": abilities.abilities_of(request, studio_id),
+            "can_edit": can("edit"), "is_owner": can("members"),
             "csrf_token": principal.csrf if principal is not None and principal.via != "bearer" else None, **extra}
 
 

@@ -7,14 +7,17 @@
 
   function buttons(shot) {
     const job = shot.job;
-    if (!job || shot.state !== 'attention') return '';
+    const can = window.Rushes && window.Rushes.can;
+    const resubmit = can && can('spend');
+    const abandon = can && can('cancel');
+    if (!job || shot.state !== 'attention' || !(resubmit || abandon)) return '';
     const cost = job.cost_credits || 0;
     return `<span class="attention-actions" data-job-id="${job.id}">
-      <button class="btn btn-small attention-resubmit" type="button" data-job-id="${job.id}" data-cost="${cost}"
+      ${resubmit ? `<button class="btn btn-small attention-resubmit" type="button" data-job-id="${job.id}" data-cost="${cost}"
         title="Send it again. Rushes charges nothing more; if the first send reached the provider, it bills this render twice.">
-        Resubmit ${esc(shot.code)} · may cost ${cost} credits more at the provider</button>
-      <button class="btn btn-small attention-abandon" type="button" data-job-id="${job.id}" data-cost="${cost}"
-        title="Give up on this shot and get its credits back.">Abandon ${esc(shot.code)} · refund ${cost} credits</button>
+        Resubmit ${esc(shot.code)} · may cost ${cost} credits more at the provider</button>` : ''}
+      ${abandon ? `<button class="btn btn-small attention-abandon" type="button" data-job-id="${job.id}" data-cost="${cost}"
+        title="Give up on this shot and get its credits back.">Abandon ${esc(shot.code)} · refund ${cost} credits</button>` : ''}
     </span>`;
   }
 

@@ -117,5 +117,9 @@
     }
   });
 
-  Object.assign(R, { ask, refuse, remember, clearRefusal, shortcuts, showShortcuts, el });
+  // What the signed-in member (or guest) may do, as the server wrote it (body data-can, rushes.web.abilities):
+  // scripts that draw buttons ask this, so they never offer what the API would refuse.
+  const can = (ability) => (document.body.dataset.can || "").split(" ").includes(ability);
+
+  Object.assign(R, { ask, refuse, remember, clearRefusal, shortcuts, showShortcuts, el, can });
 })();

@@ -24,6 +24,7 @@
     return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}:${p(f % FPS)}`;
   };
   const api = (method, url) => window.Rushes.api(method, url);
+  const triage = window.Rushes.can('triage');  // accepting or dismissing a proposal is an editor's call
   let findings = [];
   let showDismissed = false;
 
@@ -58,7 +59,7 @@
             <span class="pill status-${f.status}">${f.status}</span></div>
           <div class="qc-text">${esc(f.message)}</div>
         </div>
-        <div class="qc-actions">${f.status === 'accepted' ? '' : `
+        <div class="qc-actions">${f.status === 'accepted' || !triage ? '' : `
           <button class="btn btn-small btn-primary qc-accept" type="button">Accept as note</button>
           ${f.status === 'proposed' ? '<button class="btn btn-small qc-dismiss" type="button">Dismiss</button>' : ''}`}
         </div>

@@ -14,6 +14,7 @@
   let issues = [];
   let suggestion = null;
   let stageTouched = false;
+  const triage = window.Rushes.can('triage');  // editing or deleting notes: the server says who may
 
   const tc = (t) => {
     const f = Math.max(0, Math.floor(t * FPS + 1e-6)); const s = Math.floor(f / FPS);
@@ -78,10 +79,10 @@
           <div class="issue-text">${esc(i.description)}</div>
           ${i.suggestion ? `<div class="issue-agent muted small">Agent: ${i.suggestion.stage == null ? 'no stage proposed' : `stage ${i.suggestion.stage}, ${Math.round(i.suggestion.confidence * 100)}%`} — ${esc(i.suggestion.reason)}</div>` : ''}
         </div>
-        <div class="issue-actions">
+        ${triage ? `<div class="issue-actions">
           <button class="icon-btn edit" type="button">Edit</button>
           <button class="icon-btn danger delete" type="button">Delete</button>
-        </div>
+        </div>` : ''}
       </li>`).join('');
     const counts = {};
     open.forEach((i) => { counts[i.stage] = (counts[i.stage] || 0) + 1; });
@@ -210,7 +211,7 @@
       await loadIssues();
     } catch (err) { alert(err.message); }
   }));
-  $('complete-scene').addEventListener('click', async () => {
+  if ($('complete-scene')) $('complete-scene').addEventListener('click', async () => {
     const open = issues.filter((i) => i.status === 'open' || i.status === 'routed').length;
     if (open && !confirm(`${open} open issue${open === 1 ? '' : 's'} will be closed. Complete the scene?`)) return;
     try {
@@ -245,7 +246,7 @@
       // The take on screen finished: its clips join the cut in place (same take, so nothing is swapped
       // under the reviewer, and no reload loses the toast); the playhead stays where it was.
       $('render-progress').classList.add('finished');
-      $('cancel-take').classList.add('hidden');
+      if ($('cancel-take')) $('cancel-take').classList.add('hidden');
       await refreshCut(take);
       return;
     }
@@ -275,13 +276,15 @@
       ? `finished — ${ready} of ${cut.shots.length} shots ready; ${unready.join(', ')} did not render`
       : `finished — all ${cut.shots.length} shots ready`;
     const complete = $('complete-scene');
-    complete.disabled = unready.length > 0;
-    complete.removeAttribute('title');
-    complete.dataset.ready = String(!unready.length);
+    if (complete) {
+      complete.disabled = unready.length > 0;
+      complete.removeAttribute('title');
+      complete.dataset.ready = String(!unready.length);
+    }
     window.Rushes.refreshRail && window.Rushes.refreshRail().catch(() => {});
   }
   if ($('progress-shots')) window.RushesAttention.wire($('progress-shots'));
-  $('cancel-take').addEventListener('click', async () => {
+  if ($('cancel-take')) $('cancel-take').addEventListener('click', async () => {
     if (!confirm('Cancel this render? Shots not yet sent are refunded.')) return;
     try { await api('POST', `/api/takes/${takeId}/cancel`); } catch (err) { alert(err.message); }
   });

@@ -14,7 +14,7 @@
       let take;
       try { take = await (await fetch(`/api/takes/${takeId}`)).json(); } catch (e) { setTimeout(tick, 2000); return; }
       box.innerHTML = `<div class="chips">${chips(take)}</div>` +
-        take.shots.map((s) => window.RushesAttention.buttons(s)).join('') + (take.finished ? '' :
+        take.shots.map((s) => window.RushesAttention.buttons(s)).join('') + (take.finished || !window.Rushes.can('cancel') ? '' :
         `<button class="btn btn-small cancel-take" type="button">Cancel render</button>`);
       const cancel = box.querySelector('.cancel-take');
       if (cancel) cancel.onclick = async () => {
