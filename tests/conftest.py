@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-GROUPS = (("tests/browser/", "browser"), ("tests/integration/test_access", "studios"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        path = item.nodeid
-        for prefix, group in GROUPS:
-            if path.startswith(prefix):
-                item.add_marker(pytest.mark.xdist_group(group))
-                break
+        if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif "two_studios" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("studios"))

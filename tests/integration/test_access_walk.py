@@ -15,7 +15,8 @@ from rushes.web.app import create_app
 from tests.integration.conftest import anonymous_client, api_client, cookie_client
 
 # The only routes a reviewer may change something through: notes, suggestions, reading, signing out.
-REVIEWER_WRITES = {("POST", "/api/scenes/{scene_id}/issues"), ("POST", "/api/attribution"),
+REVIEWER_WRITES = {("POST", "/api/scenes/{scene_id}/issues"), ("POST", "/api/issues/{issue_id}/replies"),
+                   ("POST", "/api/attribution"),
                    ("POST", "/api/notifications/{notification_id}/read"), ("POST", "/signout")}
 # What needs no sign-in at all.
 PUBLIC = {("GET", "/signin"), ("POST", "/signin"), ("GET", "/signin/link"), ("GET", "/signout"),

@@ -10,6 +10,7 @@ from rushes.domain.costs import clip_credits
 from rushes.domain.issues import IssueCategory
 from rushes.domain.stages import Stage
 from rushes.services.errors import Conflict, NotFound
+from rushes.services.replies import reply_counts
 from rushes.services.views import media_url
 from rushes.store import models as m
 
@@ -75,14 +76,14 @@ def cut(session, scene_id: int, take_id: int | None = None) -> dict:
             "shots": shots, "duration": round(start, 4)}
 
 
-def issue_view(issue: m.ReviewIssue, code: str | None = None) -> dict:
+def issue_view(issue: m.ReviewIssue, code: str | None = None, replies: int = 0) -> dict:
     category = IssueCategory(issue.category)
     return {"id": issue.id, "scene_id": issue.scene_id, "take_id": issue.take_id, "shot_id": issue.shot_id,
             "shot_code": code, "clip_id": issue.clip_id, "scene_time": issue.scene_time, "shot_time": issue.shot_time,
             "category": issue.category, "category_label": category.label, "description": issue.description,
             "stage": issue.stage, "stage_title": Stage(issue.stage).title, "suggestion": issue.suggestion,
             "overridden": issue.overridden, "status": issue.status, "addressed_by_clip_id": issue.addressed_by_clip_id,
-            "author": issue.author_name, "created_at": issue.created_at.isoformat()}
+            "author": issue.author_name, "created_at": issue.created_at.isoformat(), "replies": replies}
 
 
 def list_issues(session, scene_id: int, include_closed: bool = True, after: tuple[float, int] | None = None,
@@ -97,7 +98,8 @@ def list_issues(session, scene_id: int, include_closed: bool = True, after: tupl
                             | ((m.ReviewIssue.scene_time == time) & (m.ReviewIssue.id > last_id)))
     issues = list(session.scalars(query.order_by(m.ReviewIssue.scene_time, m.ReviewIssue.id).limit(limit)))
     codes = _codes(session, {i.shot_id for i in issues})
-    return [issue_view(i, codes.get(i.shot_id)) for i in issues]
+    counts = reply_counts(session, [i.id for i in issues])
+    return [issue_view(i, codes.get(i.shot_id), counts.get(i.id, 0)) for i in issues]
 
 
 def _codes(session, shot_ids: set[int]) -> dict[int, str]:

@@ -284,6 +284,17 @@ class ReviewIssue(Created, Base):
     author_name: Mapped[str | None] = mapped_column(String(120))  # a member's email or a guest's own name
 
 
+class NoteReply(Created, Base):
+    """One message in the thread under a review note, by a member or a guest."""
+
+    __tablename__ = "note_replies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("review_issues.id"), index=True)
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+
+
 class QcFinding(Created, Base):
     """A fault quality control measured in a take: a proposed note until the filmmaker accepts or dismisses it."""
 

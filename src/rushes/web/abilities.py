@@ -21,7 +21,8 @@ ABILITIES: dict[str, list[tuple[str, str]]] = {
     # Quality control's proposed notes (read-only; accepting one is triage).
     "qc": [("GET", "/api/takes/{take_id}/qc")],
     # Pinning a note at a timecode, with the attribution agent's live suggestion.
-    "note": [("POST", "/api/scenes/{scene_id}/issues"), ("POST", "/api/attribution")],
+    "note": [("POST", "/api/scenes/{scene_id}/issues"), ("POST", "/api/issues/{issue_id}/replies"),
+             ("POST", "/api/attribution")],
     # Rewording, re-routing, resolving or deleting a note; accepting or dismissing QC's proposals.
     "triage": [("PATCH", "/api/issues/{issue_id}"), ("DELETE", "/api/issues/{issue_id}"),
                ("POST", "/api/qc-findings/{finding_id}/accept"), ("POST", "/api/qc-findings/{finding_id}/dismiss")],

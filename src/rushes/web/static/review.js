@@ -78,6 +78,8 @@
             ${i.author ? `<span class="issue-author muted small">${esc(i.author)}</span>` : ''}</div>
           <div class="issue-text">${esc(i.description)}</div>
           ${i.suggestion ? `<div class="issue-agent muted small">Agent: ${i.suggestion.stage == null ? 'no stage proposed' : `stage ${i.suggestion.stage}, ${Math.round(i.suggestion.confidence * 100)}%`} — ${esc(i.suggestion.reason)}</div>` : ''}
+          ${i.replies || window.Rushes.can('note') ? `<button class="issue-reply link small" type="button" aria-expanded="false" data-count="${i.replies}">${i.replies ? `${i.replies} repl${i.replies === 1 ? 'y' : 'ies'}` : 'Reply'}</button>` : ''}
+          <div class="issue-thread hidden"></div>
         </div>
         ${triage ? `<div class="issue-actions">
           <button class="icon-btn edit" type="button">Edit</button>
@@ -96,6 +98,7 @@
       const badge = row.querySelector('.issue-badge');
       badge.textContent = n; badge.classList.toggle('hidden', n === 0);
     });
+    document.dispatchEvent(new CustomEvent('rushes:issues-rendered'));
   }
   async function loadIssues() { issues = await api('GET', `/api/scenes/${sceneId}/issues`); renderIssues(); }
   // Another part of the page wrote a note (QC's Accept): show it.
