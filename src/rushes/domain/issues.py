@@ -51,6 +51,31 @@ def category_for_stage(stage: Stage, hint: IssueCategory | None = None) -> Issue
 
 class IssueStatus(StrEnum):
     OPEN = "open"
-    ROUTED = "routed"
-    ADDRESSED = "addressed"
+    ROUTED = "routed"          # sent to the stage that must change (set by routing)
+    ADDRESSED = "addressed"    # a new clip replaced the one the note was about (set by the render)
     RESOLVED = "resolved"
+    WONT_FIX = "wont_fix"
+
+
+# What a person may move a note to from each status; routing and rendering set the others.
+STATUS_MOVES: dict[IssueStatus, frozenset[IssueStatus]] = {
+    IssueStatus.OPEN: frozenset({IssueStatus.RESOLVED, IssueStatus.WONT_FIX}),
+    IssueStatus.ROUTED: frozenset({IssueStatus.OPEN, IssueStatus.RESOLVED, IssueStatus.WONT_FIX}),
+    IssueStatus.ADDRESSED: frozenset({IssueStatus.OPEN, IssueStatus.RESOLVED, IssueStatus.WONT_FIX}),
+    IssueStatus.RESOLVED: frozenset({IssueStatus.OPEN}),
+    IssueStatus.WONT_FIX: frozenset({IssueStatus.OPEN}),
+}
+STATUS_LABELS = {IssueStatus.OPEN: "open", IssueStatus.ROUTED: "routed", IssueStatus.ADDRESSED: "addressed",
+                 IssueStatus.RESOLVED: "resolved", IssueStatus.WONT_FIX: "won't fix"}
+
+
+def status_move_refusal(current: str, wanted: str) -> str | None:
+    """Why a note cannot go from `current` to `wanted` by hand, or None when it can."""
+    now, then = IssueStatus(current), IssueStatus(wanted)
+    if now == then:
+        return None
+    allowed = STATUS_MOVES[now]
+    if then in allowed:
+        return None
+    names = ", ".join(sorted(STATUS_LABELS[s] for s in allowed))
+    return f"a note that is {STATUS_LABELS[now]} can be set to {names}"

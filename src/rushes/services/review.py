@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from fractions import Fraction
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from rushes.domain.costs import clip_credits
-from rushes.domain.issues import IssueCategory
+from rushes.domain.issues import STATUS_LABELS, IssueCategory, IssueStatus, status_move_refusal
+from rushes.domain.timecode import DEFAULT_RATE, frame_at, note_text_key, seconds_at, timecode
 from rushes.domain.stages import Stage
 from rushes.services.errors import Conflict, NotFound
 from rushes.services.replies import reply_counts
@@ -78,7 +81,13 @@ def cut(session, scene_id: int, take_id: int | None = None) -> dict:
 
 def issue_view(issue: m.ReviewIssue, code: str | None = None, replies: int = 0) -> dict:
     category = IssueCategory(issue.category)
-    return {"id": issue.id, "scene_id": issue.scene_id, "take_id": issue.take_id, "shot_id": issue.shot_id,
+    rate = Fraction(issue.rate_num or 24, issue.rate_den or 1)
+    frame = issue.frame if issue.frame is not None else frame_at(issue.scene_time, rate)
+    return {"frame": frame, "out_frame": issue.out_frame, "rate": f"{rate.numerator}/{rate.denominator}",
+            "timecode": timecode(frame, rate),
+            "out_timecode": timecode(issue.out_frame, rate) if issue.out_frame is not None else None,
+            "out_time": seconds_at(issue.out_frame, rate) if issue.out_frame is not None else None,
+            "status_label": STATUS_LABELS[IssueStatus(issue.status)],"id": issue.id, "scene_id": issue.scene_id, "take_id": issue.take_id, "shot_id": issue.shot_id,
             "shot_code": code, "clip_id": issue.clip_id, "scene_time": issue.scene_time, "shot_time": issue.shot_time,
             "category": issue.category, "category_label": category.label, "description": issue.description,
             "stage": issue.stage, "stage_title": Stage(issue.stage).title, "suggestion": issue.suggestion,
@@ -157,19 +166,43 @@ def pin_issue_in(app, session, scene_id: int, body: dict) -> dict:
     if session.get(m.Scene, scene_id) is None:
         raise NotFound(f"unknown scene {scene_id}")
     take = _take(session, scene_id, body.get("take_id"))
-    slot, shot_time = _locate(session, scene_id, take, float(body["scene_time"]), body.get("shot_id"))
+    # The frame is the truth; a time in seconds is placed on the frame it shows.
+    frame = int(body["frame"]) if body.get("frame") is not None else frame_at(float(body["scene_time"]))
+    out_frame = body.get("out_frame")
+    if out_frame is not None and int(out_frame) < frame:
+        raise Conflict(f"a range ends after it starts: out frame {out_frame} is before in frame {frame}")
+    scene_time = seconds_at(frame)
+    if out_frame is not None:
+        _locate(session, scene_id, take, seconds_at(int(out_frame)), None)  # the range ends inside the cut
+    slot, shot_time = _locate(session, scene_id, take, scene_time, body.get("shot_id"))
+    key = note_text_key(description)
+    same = session.scalar(select(m.ReviewIssue.id).where(
+        m.ReviewIssue.scene_id == scene_id, m.ReviewIssue.take_id == take.id, m.ReviewIssue.frame == frame,
+        m.ReviewIssue.text_key == key, m.ReviewIssue.deleted_at.is_(None)).limit(1))
+    if same is not None:
+        raise Conflict(_same_note(frame))
     suggestion = _attribute(app, session, description, category.value, slot.shot_id, shot_time)
     stage = int(body.get("stage") or category.route)
     if stage not in (7, 8, 9, 10):
         raise Conflict("an issue routes to stage 7, 8, 9 or 10")
     issue = m.ReviewIssue(scene_id=scene_id, take_id=take.id, shot_id=slot.shot_id, clip_id=slot.clip_id,
-                          scene_time=float(body["scene_time"]), shot_time=shot_time, category=category.value,
+                          scene_time=scene_time, shot_time=shot_time, category=category.value,
                           description=description, stage=stage, suggestion=suggestion,
                           overridden=_overridden(stage, category.value, suggestion),
-                          author_user_id=body.get("author_user_id"), author_name=body.get("author_name"))
-    session.add(issue)
-    session.flush()
+                          author_user_id=body.get("author_user_id"), author_name=body.get("author_name"),
+                          frame=frame, out_frame=int(out_frame) if out_frame is not None else None,
+                          rate_num=DEFAULT_RATE.numerator, rate_den=DEFAULT_RATE.denominator, text_key=key)
+    try:
+        with session.begin_nested():  # a twin written at the same moment loses here, not with a 500
+            session.add(issue)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(_same_note(frame)) from None
     return issue_view(issue, slot.code)
+
+
+def _same_note(frame: int) -> str:
+    return f"the same note is already pinned on frame {frame} ({timecode(frame)}) of this take"
 
 
 def edit_issue(app, issue_id: int, changes: dict) -> dict:
@@ -188,8 +221,9 @@ def edit_issue(app, issue_id: int, changes: dict) -> dict:
                 raise Conflict("an issue routes to stage 7, 8, 9 or 10")
             issue.stage = int(changes["stage"])
         if changes.get("status"):
-            if changes["status"] not in ("open", "resolved"):
-                raise Conflict("status can be set to open or resolved")
+            refusal = status_move_refusal(issue.status, changes["status"])
+            if refusal:
+                raise Conflict(refusal)
             issue.status = changes["status"]
         issue.overridden = _overridden(issue.stage, issue.category, issue.suggestion)
         issue.updated_at = datetime.now(timezone.utc)

@@ -264,6 +264,11 @@ class ProviderQuota(Base):
 
 class ReviewIssue(Created, Base):
     __tablename__ = "review_issues"
+    __table_args__ = (
+        # A second identical note on the same frame of the same take is refused by the database.
+        Index("uq_note_same_frame", "scene_id", "take_id", "frame", "text_key", unique=True,
+              sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     scene_id: Mapped[int] = mapped_column(ForeignKey("scenes.id"), index=True)
     take_id: Mapped[int | None] = mapped_column(ForeignKey("takes.id"))
@@ -282,6 +287,12 @@ class ReviewIssue(Created, Base):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     author_name: Mapped[str | None] = mapped_column(String(120))  # a member's email or a guest's own name
+    # The truth of where a note sits: frames at the take's rational rate (scene_time is derived from it).
+    frame: Mapped[int | None] = mapped_column(Integer)
+    out_frame: Mapped[int | None] = mapped_column(Integer)  # inclusive end of a range note
+    rate_num: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    rate_den: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    text_key: Mapped[str | None] = mapped_column(String(64))  # the normalised words, for the duplicate rule
 
 
 class NoteReply(Created, Base):

@@ -25,6 +25,8 @@ router = APIRouter(prefix="/api", tags=["review"])
 
 class IssueIn(ApiModel):
     scene_time: float = Field(ge=0)
+    frame: int | None = Field(None, ge=0, le=10_000_000)  # the exact frame; scene_time is then ignored
+    out_frame: int | None = Field(None, ge=0, le=10_000_000)  # a range note's last frame (inclusive)
     category: Annotated[IssueCategory, Field(strict=False)]  # the enum's string value
     description: str = Field(min_length=1, max_length=2000)
     stage: Literal[7, 8, 9, 10] | None = None
@@ -37,7 +39,7 @@ class IssuePatch(ApiModel):
     description: str | None = Field(None, min_length=1, max_length=2000)
     category: Annotated[IssueCategory, Field(strict=False)] | None = None
     stage: Literal[7, 8, 9, 10] | None = None
-    status: Literal["open", "resolved"] | None = None
+    status: Literal["open", "resolved", "wont_fix"] | None = None
 
 
 class RouteIn(ApiModel):
