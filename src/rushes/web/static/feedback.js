@@ -86,7 +86,7 @@
     shortcuts("Player (Space works anywhere outside a text field)", [
       ["Space", "Play / pause"], ["J / K / L", "Shuttle back / stop / forward"], [", / .  or ← / →", "One frame back / forward"],
       ["↑ / ↓  or [ / ]", "Previous / next shot"], ["Home / End", "Start / end of the scene"],
-      ["O", "Loop the current shot"], ["M", "Mute"], ["F", "Full screen"],
+      ["/", "Loop the current shot"], ["M", "Mute"], ["F", "Full screen"],
     ]);
   }
 

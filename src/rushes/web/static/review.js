@@ -57,7 +57,7 @@
     row.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') go(ev); });
   });
   player.addEventListener('keydown', (e) => {
-    if (e.key === 'i' || e.key === 'I') { e.preventDefault(); player.pause(); $('issue-text').focus(); }
+    if (e.key === 'n' || e.key === 'N') { e.preventDefault(); player.pause(); $('issue-text').focus(); }
   });
 
   // ---- issues ----
@@ -65,16 +65,18 @@
   function renderIssues() {
     const open = issues.filter((i) => i.status === 'open' || i.status === 'routed');
     $('issue-count').textContent = `${open.length} open · ${issues.length} in all`;
-    player.pins = issues.filter((i) => i.status !== 'resolved').map((i) => ({id: i.id, time: i.scene_time,
+    player.pins = issues.filter((i) => i.status !== 'resolved' && i.status !== 'wont_fix').map((i) => ({id: i.id,
+      time: i.frame / FPS, end: i.out_frame != null ? i.out_frame / FPS : 0,
       label: `${i.shot_code} · ${i.description}`, category: i.category}));
     $('issue-list').innerHTML = issues.map((i) => `
-      <li class="issue issue-${i.status}" data-id="${i.id}" data-stage="${i.stage}" data-status="${i.status}">
-        <button class="issue-seek" type="button" title="Go to ${tc(i.scene_time)}">
-          <span class="tc">${tc(i.scene_time)}</span><span class="code">${esc(i.shot_code)}</span></button>
+      <li class="issue issue-${i.status}" data-id="${i.id}" data-stage="${i.stage}" data-status="${i.status}"
+          data-shot="${esc(i.shot_code)}" data-author="${esc(i.author || '')}">
+        <button class="issue-seek" type="button" title="Go to ${tc(i.frame / FPS)}">
+          <span class="tc">${tc(i.frame / FPS)}</span>${i.out_frame != null ? `<span class="tc tc-out">– ${tc(i.out_frame / FPS)}</span>` : ''}<span class="code">${esc(i.shot_code)}</span></button>
         <div class="issue-body">
           <div class="issue-line"><span class="cat cat-${i.category}">${esc(i.category_label)}</span>
             <span class="to">→ ${esc(STAGES[i.stage])}${i.overridden ? ' <em title="You overrode the suggestion">(override)</em>' : ''}</span>
-            <span class="pill status-${i.status}">${i.status}</span>
+            <span class="pill status-${i.status}">${esc(i.status_label || i.status)}</span>
             ${i.author ? `<span class="issue-author muted small">${esc(i.author)}</span>` : ''}</div>
           <div class="issue-text">${esc(i.description)}</div>
           ${i.suggestion ? `<div class="issue-agent muted small">Agent: ${i.suggestion.stage == null ? 'no stage proposed' : `stage ${i.suggestion.stage}, ${Math.round(i.suggestion.confidence * 100)}%`} — ${esc(i.suggestion.reason)}</div>` : ''}
@@ -190,12 +192,15 @@
     if (guestName && !guestName.value.trim()) { $('issue-error').textContent = 'Tell us your name first.'; guestName.focus(); return; }
     const button = $('pin-issue'); button.disabled = true;
     try {
+      // The note sits on the frame on screen, or on the in and out frames marked with I and O.
+      const range = window.Rushes.noteRange ? window.Rushes.noteRange(player.currentTime) : {};
       await api('POST', `/api/scenes/${sceneId}/issues`, {scene_time: player.currentTime, category: categoryInput().value,
-        description: text, stage: Number($('issue-stage').value), take_id: takeId,
+        description: text, stage: Number($('issue-stage').value), take_id: takeId, ...range,
         ...(guestName ? {guest_name: guestName.value.trim()} : {})});
       if (guestName) localStorage.setItem('rushes-guest-name', guestName.value.trim());
       $('issue-text').value = ''; $('suggestion').classList.add('hidden'); suggestion = null; stageTouched = false;
       $('issue-stage').value = String(defaultStage());
+      document.dispatchEvent(new CustomEvent('rushes:note-pinned'));
       await loadIssues();
     } catch (err) { $('issue-error').textContent = err.message; } finally { button.disabled = false; }
   });

@@ -56,7 +56,8 @@ export default function controls({ FPS, RATES, svg }) {
         ArrowDown: () => this.nextShot(), ']': () => this.nextShot(),
         Home: () => this.seek(0), End: () => this.seek(this.duration),
         m: () => { this.muted = !this.muted; }, f: () => this._toggleFullscreen(),
-        o: () => { this.loopShot = !this.loopShot; },
+        // I and O belong to the page (a note's in and out frames); the loop has its own key.
+        '/': () => { this.loopShot = !this.loopShot; },
       };
       const fn = map[e.key.length === 1 ? e.key.toLowerCase() : e.key];
       if (!fn) return;

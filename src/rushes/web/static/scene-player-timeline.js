@@ -21,9 +21,12 @@ export default function timeline({ clamp, esc, timecode }) {
     _renderPins() {
       const box = this._ui('.sp-pins');
       const total = this.duration || 1;
-      box.innerHTML = this._pins.map((p) => `<button class="sp-pin" data-id="${esc(p.id)}"
-        data-category="${esc(p.category)}" style="left:${clamp(p.time / total, 0, 1) * 100}%"
-        title="${esc(`${timecode(p.time)} · ${p.label || ''}`)}"></button>`).join('');
+      // A range note is a span from its in to its out point under its pin.
+      box.innerHTML = this._pins.map((p) => `${p.end > p.time ? `<span class="sp-pin-span"
+        data-category="${esc(p.category)}" style="left:${clamp(p.time / total, 0, 1) * 100}%;
+        width:${(clamp(p.end / total, 0, 1) - clamp(p.time / total, 0, 1)) * 100}%"></span>` : ''}<button class="sp-pin"
+        data-id="${esc(p.id)}" data-category="${esc(p.category)}" style="left:${clamp(p.time / total, 0, 1) * 100}%"
+        title="${esc(`${timecode(p.time)}${p.end > p.time ? `–${timecode(p.end)}` : ''} · ${p.label || ''}`)}"></button>`).join('');
       // Proposed notes (QC findings) sit under the track, so they never hide or mimic a pinned note.
       this._ui('.sp-proposals').innerHTML = this._proposals.map((p) => `<button class="sp-proposal"
         data-id="${esc(p.id)}" data-kind="${esc(p.kind)}" style="left:${clamp(p.time / total, 0, 1) * 100}%"

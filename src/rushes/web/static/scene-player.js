@@ -11,7 +11,7 @@
  *                starts are computed from durations. thumbs = {url, count, tile_width, tile_height,
  *                interval_seconds}: a sprite of tiles left to right, top to bottom (columns = image
  *                width / tile_width). Setting shots resets the player to the start of the scene.
- *   pins         get/set Array<{id, time, label, category}> (time in scene seconds).
+ *   pins         get/set Array<{id, time, end?, label, category}> (scene seconds; `end` draws a range).
  *   proposals    get/set Array<{id, time, label, kind}>: proposed notes (quality control), drawn
  *                apart from pins in their own style under the track; a click emits proposalclick.
  *   currentTime  get/set scene seconds (setting = seek()).     duration    scene seconds (read-only).
@@ -189,7 +189,7 @@
 
     get pins() { return this._pins.map((p) => ({ ...p })); }
     set pins(list) {
-      this._pins = (Array.isArray(list) ? list : []).map((p) => ({ ...p, time: Number(p.time) || 0 }));
+      this._pins = (Array.isArray(list) ? list : []).map((p) => ({ ...p, time: Number(p.time) || 0, end: Number(p.end) || 0 }));
       this._whenParts(() => this._renderPins());
     }
 
