@@ -105,6 +105,12 @@ def test_long_scene_plays_through_at_4x_with_a_bounded_buffer(page, static_serve
     assert stats["seconds"] <= (1 + BEHIND) * SHOT_SECONDS + 0.1, stats  # at the end nothing lies ahead
     assert stats["removals"] >= SHOTS - 1 - AHEAD - BEHIND  # the shots behind were taken out as it went
     assert buffered_ranges(page)[0][0] >= SCENE_SECONDS - (1 + BEHIND) * SHOT_SECONDS - 0.05
+    # The stream had ended: a seek back to the start reopens it and appends there again.
+    assert_lands(page, 3.1)
+    page.evaluate("player.play()")
+    page.wait_for_function("player.currentShot >= 5", timeout=5000)
+    page.evaluate("player.pause()")
+    assert page.evaluate("player.bufferStats.seamStalls") == 0
     assert page.errors == []
 
 
@@ -120,6 +126,12 @@ def test_seeks_far_across_a_long_scene_land_on_the_frame(page, static_server, lo
         for start, end in buffered_ranges(page):
             assert lo - 0.05 <= start and end <= hi + 0.05, (t, buffered_ranges(page))
     assert max(times) < 1500, times
+    # A seek overtaken by another far away: the first target's appends are dropped or aborted.
+    page.evaluate("player.seek(12.2); player.seek(37.6)")
+    page.wait_for_function("player._target === null && player.currentShot === 25")
+    assert_lands(page, 37.6)
+    page.wait_for_function(f"player.bufferStats.seconds >= {4 * SHOT_SECONDS - 0.1}")
+    assert all(start >= 24 * SHOT_SECONDS - 0.05 for start, _end in buffered_ranges(page)), buffered_ranges(page)
     stats = page.evaluate("player.bufferStats")
     assert stats["maxSeconds"] <= WINDOW_SECONDS + 0.1, stats
     # Playing on from the last seek crosses cuts gaplessly into shots appended after the seek.

@@ -177,6 +177,7 @@ export class MseEngine {
       }
     }
     this.win.stats.appends += 1;
+    this.win.forget(i);
     this.win.measure();
     settle(true);
     this._maybeEnd();

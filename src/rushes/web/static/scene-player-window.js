@@ -9,10 +9,10 @@
  * then appended nearest first, so the buffer never holds more than the window. A seek outside the
  * window aborts an append that is no longer wanted, skips the appends queued for the old window,
  * removes the old window and appends the target shot before its neighbours, so the seek lands as
- * soon as that one shot is in. The clip bytes kept in
- * memory are those of the window plus one shot on either side (prefetched so a cut never waits for
- * the network). Scenes no longer than `all` seconds are buffered whole, as before the window: every
- * seek then lands on buffered media.
+ * soon as that one shot is in. Clip bytes stay in memory only until appended: those of the
+ * window's missing shots and of the next shot after it (prefetched, so sliding the window never
+ * waits for the network). Scenes no longer than `all` seconds are buffered whole, as before the
+ * window: every seek then lands on buffered media.
  * Attributes of <scene-player> read when a scene is opened: buffer-ahead (shots, default 2, at
  * least 1), buffer-behind (shots, default 1), buffer-all (seconds, default 40; 0 always windows).
  */
@@ -60,6 +60,9 @@ export class ShotWindow {
     return out;
   }
 
+  /** Shot i is in the SourceBuffer: its bytes need not stay in memory too (a re-append fetches). */
+  forget(i) { this.bytes.delete(i); }
+
   /** Promise of shot i's clip: ArrayBuffer, null when it cannot be fetched, undefined if dropped. */
   clip(i) {
     const known = this.bytes.get(i);
@@ -97,6 +100,7 @@ export class ShotWindow {
     // Trim first (a removal takes a few ms), so even a seek far away never holds more than the
     // window; then the target shot, then its neighbours.
     if (moved) e.enqueue(() => this.trim());
+    for (const i of order) if (!e.appended.has(i)) this.clip(i); // fetch side by side, append in turn
     for (const i of order) e.ensure(i);
     // The clip after the window is fetched now, so sliding the window never waits for the network.
     const last = Math.max(...order);
