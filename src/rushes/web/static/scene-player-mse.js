@@ -9,8 +9,11 @@
  * the player shows them as slates on a wall-clock timer (its slate logic), with this video parked
  * on the next clip's first frame. open() resolves false when the scene cannot be played this way
  * (no MSE, codec unsupported, a clip not fragmented, clips with different tracks): the player then
- * falls back to stacked <video> elements.
+ * falls back to stacked <video> elements. Only a window of shots around the playhead is fetched
+ * and appended (scene-player-window.js), so a long scene plays in bounded memory.
  */
+import { ShotWindow } from './scene-player-window.js';
+
 const FPS = 24;
 
 /** Type of the first box named `kind` directly inside [start, end), as [offset, end] or null. */
@@ -56,8 +59,8 @@ export class MseEngine {
   constructor(player, stage) {
     this.p = player;
     this.shots = player._shots;
-    this.clips = new Map(); // shot index -> Promise<ArrayBuffer|null> (null: not playable)
     this.appended = new Map(); // shot index -> Promise<boolean> of its append
+    this.appending = -1; // shot whose bytes the SourceBuffer is taking now
     this.failed = new Set();
     this.queue = Promise.resolve();
     this.layout = null; // {mime, audio} of the first clip: every clip must share its tracks
@@ -67,6 +70,7 @@ export class MseEngine {
     // Before a gap the decoder keeps its last few frames (no end of stream to flush them), so the
     // video stalls up to ~0.2 s early: the clock then runs on the wall clock over a held frame.
     this.hold = null; // {from: scene seconds, wall: ms | 0 while paused}
+    this.win = new ShotWindow(this, player);
     const v = (this.video = document.createElement('video'));
     v.className = 'sp-video';
     v.playsInline = true;
@@ -80,11 +84,10 @@ export class MseEngine {
     if (!window.MediaSource) return false;
     const ready = this.shots.map((s, i) => i).filter((i) => this.shots[i].state === 'ready' && this.shots[i].src);
     if (!ready.length) return false;
-    for (const i of ready) this.clips.set(i, this._fetch(i));
     // The first playable clip decides the track layout (and whether MSE is possible at all).
     let first = null;
     for (const i of ready) {
-      const buf = await this.clips.get(i);
+      const buf = await this.win.clip(i);
       if (this.dead) return false;
       if (buf) { first = describeClip(buf); break; }
     }
@@ -99,12 +102,13 @@ export class MseEngine {
     this.sb = this.ms.addSourceBuffer(first.mime);
     this.sb.mode = 'segments';
     this.video.addEventListener('error', () => this._broken('media error'));
-    for (const i of ready) this.ensure(i);
+    // Nothing is appended yet: the player's first seek builds the window around its shot.
     return true;
   }
 
   destroy() {
     this.dead = true;
+    this.win.destroy();
     clearTimeout(this.loopTimer);
     const v = this.video;
     v.pause();
@@ -118,14 +122,11 @@ export class MseEngine {
     return !!s && s.state === 'ready' && !!s.src && !this.failed.has(i);
   }
 
-  async _fetch(i) {
-    try {
-      const res = await fetch(this.shots[i].src);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return await res.arrayBuffer();
-    } catch (err) {
-      return null;
-    }
+  /** Run fn after every SourceBuffer operation queued before it (one at a time, in order). */
+  enqueue(fn) {
+    const job = this.queue.then(fn);
+    this.queue = job.catch(() => false);
+    return job;
   }
 
   /** Promise<boolean>: shot i is in the SourceBuffer (appended again if the browser evicted it). */
@@ -133,8 +134,7 @@ export class MseEngine {
     if (!this.hasMedia(i) || !this.sb) return Promise.resolve(false);
     const known = this.appended.get(i);
     if (known && !this._evicted(i, known)) return known;
-    const job = this.queue.then(() => this._append(i));
-    this.queue = job.catch(() => false);
+    const job = this.enqueue(() => this._append(i));
     this.appended.set(i, job);
     return job;
   }
@@ -146,10 +146,15 @@ export class MseEngine {
   }
 
   async _append(i) {
-    const buf = await this.clips.get(i);
     const job = this.appended.get(i);
     const settle = (ok) => { if (job) { job.settled = true; job.ok = ok; } return ok; };
+    // Not done, and not final: the shot is appended again when the window next wants it.
+    const drop = () => { if (this.appended.get(i) === job) this.appended.delete(i); return settle(false); };
     if (this.dead) return settle(false);
+    if (!this.win.wants(i)) return drop(); // the window moved on while this waited its turn
+    const buf = await this.win.clip(i);
+    if (this.dead) return settle(false);
+    if (buf === undefined || !this.win.wants(i)) return drop();
     if (!buf) { this.p._onMediaError(i); return settle(false); }
     const info = describeClip(buf);
     if (!info.fragmented || info.audio !== this.layout.audio || !MediaSource.isTypeSupported(info.mime)) {
@@ -157,28 +162,59 @@ export class MseEngine {
       return settle(false);
     }
     const s = this.shots[i];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this._push(i, buf);
+        break;
+      } catch (err) {
+        if (this.dead) return settle(false);
+        if (err.name === 'AbortError') { this.win.measure(); return drop(); }
+        // The browser could not make room: trim to the shot on screen and this one, then retry.
+        if (err.name === 'QuotaExceededError' && attempt < 2) { await this.win.relieve(i); continue; }
+        if (err.name === 'QuotaExceededError') return drop();
+        this._broken(`shot ${s.code}: ${err.message}`);
+        return settle(false);
+      }
+    }
+    this.win.stats.appends += 1;
+    this.win.forget(i);
+    this.win.measure();
+    settle(true);
+    this._maybeEnd();
+    return true;
+  }
+
+  /** Append one clip at its shot's offset, trimmed to the shot; rejects with the append's error. */
+  _push(i, buf) {
+    const s = this.shots[i];
     const sb = this.sb;
-    if (this.ms.readyState === 'ended') this.ms.duration = this.p.duration; // reopens on append
+    // An ended stream reopens on append. Set every time: abort() resets the append window.
     // Order matters: the window end must be set before a start beyond the previous end.
     sb.appendWindowStart = 0;
     sb.appendWindowEnd = s.start + s.duration;
     sb.appendWindowStart = s.start;
     sb.timestampOffset = s.start;
-    try {
-      await new Promise((resolve, reject) => {
-        const done = () => { sb.removeEventListener('error', fail); resolve(); };
-        const fail = () => { sb.removeEventListener('updateend', done); reject(new Error('append failed')); };
-        sb.addEventListener('updateend', done, { once: true });
-        sb.addEventListener('error', fail, { once: true });
+    return new Promise((resolve, reject) => {
+      const off = () => {
+        this.appending = -1;
+        sb.removeEventListener('updateend', done);
+        sb.removeEventListener('error', fail);
+        sb.removeEventListener('abort', stop);
+      };
+      const done = () => { off(); resolve(); };
+      const fail = () => { off(); reject(new Error('append failed')); };
+      const stop = () => { off(); reject(new DOMException('append aborted', 'AbortError')); };
+      sb.addEventListener('updateend', done);
+      sb.addEventListener('error', fail);
+      sb.addEventListener('abort', stop);
+      try {
+        this.appending = i;
         sb.appendBuffer(buf);
-      });
-    } catch (err) {
-      this._broken(`shot ${s.code}: ${err.message}`);
-      return settle(false);
-    }
-    settle(true);
-    this._maybeEnd();
-    return true;
+      } catch (err) {
+        off();
+        reject(err);
+      }
+    });
   }
 
   /** Once the last shot is in, end the stream so its final frames are flushed and 'ended' fires. */
@@ -216,6 +252,7 @@ export class MseEngine {
   /** Seek to `local` seconds into shot i (frame-accurately) and resolve when that frame is shown. */
   async seekTo(i, local, token) {
     this.hold = null;
+    this.win.focus(i); // outside the window: the target shot is appended first
     const ok = await this.ensure(i);
     if (token !== this.p._seekToken) return;
     if (!ok) { this.p._seekSlate(i, local); return; }
@@ -236,6 +273,7 @@ export class MseEngine {
 
   /** While a slate is up, cue the video on the first frame of the next shot with media. */
   park(i) {
+    this.win.focus(i);
     for (let n = i + 1; n < this.shots.length; n++) {
       if (!this.hasMedia(n)) continue;
       const pos = this.shots[n].start + 0.0002;
@@ -304,6 +342,7 @@ export class MseEngine {
     const i = p._active;
     const v = this.video;
     if (!this.playing || p._loopShot) return;
+    if (i !== this.win.center) this.win.focus(i); // a cut: slide the window along
     const s = this.shots[i];
     if (this.hold) {
       if (this.clock() >= s.start + s.duration) { this.hold = null; p._advanceFrom(i); }
@@ -318,6 +357,8 @@ export class MseEngine {
     const dry = !range || t >= range[1] - 0.002 || (v.readyState <= 2 && range[1] - t < 0.4);
     if (v.ended) { p._advanceFrom(i); return; }
     if (dry && (!range || range[1] < s.start + s.duration + 1e-3)) {
+      // Before a slate this is expected; before a shot with media, that shot came too late.
+      if (this.hasMedia(i + 1)) this.win.stats.seamStalls += 1;
       v.pause();
       this.hold = { from: t, wall: performance.now() };
       return;

@@ -19,6 +19,8 @@
  *   playbackRate get/set (menu offers 0.5, 1, 1.5, 2; L shuttle reaches 4).
  *   loopShot     get/set boolean: repeat the current shot.     muted       get/set boolean.
  *   ready        Promise resolved when the first picture of the scene is on screen.
+ *   bufferStats  read-only, MSE mode: seconds buffered now / at most, seams that stalled (see
+ *                scene-player-window.js; attributes buffer-ahead, buffer-behind, buffer-all).
  * Methods
  *   play(), pause(), seek(sceneSeconds) → Promise resolved once the frame at that time is presented,
  *   stepFrame(n) (pauses; n frames of 1/24 s, negative = back), nextShot(), prevShot(),
@@ -34,6 +36,7 @@
  *   'mse' (default when MediaSource, the codecs and fragmented clips allow it): scene-player-mse.js
  *     appends every ready clip to one MediaSource at its scene offset, trimmed to the shot by the
  *     append window; one <video> plays the scene as one stream, so cuts are gapless by construction.
+ *     A long scene is buffered as a window of shots around the playhead (scene-player-window.js).
  *   'stacked' (fallback: no MSE, unfragmented clips, or an append that fails): one <video> per ready
  *     shot, stacked; every clip is preloaded and the next one is cued at its first frame. Just before
  *     the shot on screen presents its last frame (watched with requestVideoFrameCallback, with a
@@ -209,6 +212,8 @@
     /** 'mse' (one MediaSource), 'stacked' (one <video> per shot) or 'pending' while deciding. */
     get mediaMode() { return this._mode; }
     get paused() { return this._paused; }
+    /** MSE only (else null): {seconds, maxSeconds, seamStalls, quotaRetries, ahead, behind, ...}. */
+    get bufferStats() { return this._mse && this._mse.win ? this._mse.win.report() : null; }
     get playbackRate() { return this._rate; }
     set playbackRate(rate) {
       const r = Number(rate);
