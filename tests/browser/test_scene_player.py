@@ -268,22 +268,31 @@ def test_mode_attribute_forces_stacked_videos_for_fragmented_clips(page, static_
 
 
 def test_mse_cut_presents_every_frame_in_order(page, static_server, fragmented_clips):
-    """Across a cut at 1x, the frames presented run ...46, 47 | 0, 1... with none dropped."""
+    """Across a cut at 1x, the frames run ...46, 47 | 0, 1... in order, and no frame of the media is missing:
+    wherever the media time moves on by more frames than were presented, the player itself dropped them
+    (a late frame on a busy machine, counted in getVideoPlaybackQuality), never a hole at the seam."""
     open_player(page, static_server, fragmented_clips)
-    frames = page.evaluate("""async () => {
+    result = page.evaluate("""async () => {
       const v = player.shadowRoot.querySelector('video.sp-video'), out = [];
       await player.seek(1.25);
+      const dropped0 = v.getVideoPlaybackQuality().droppedVideoFrames;
       const cb = (now, m) => { out.push([m.mediaTime, m.presentedFrames]); if (m.mediaTime < 2.8) v.requestVideoFrameCallback(cb); };
       v.requestVideoFrameCallback(cb);
       await player.play();
       await new Promise((r) => { const w = () => (player.currentTime > 2.8 ? r() : setTimeout(w, 20)); w(); });
       player.pause();
-      return out;
+      return {frames: out, dropped: v.getVideoPlaybackQuality().droppedVideoFrames - dropped0};
     }""")
+    frames = result["frames"]
     scene_frames = [round(t * FPS - 0.005) for t, _count in frames]
-    assert scene_frames == list(range(scene_frames[0], scene_frames[-1] + 1))
+    assert scene_frames == sorted(scene_frames) and len(set(scene_frames)) == len(scene_frames)  # in order
     assert scene_frames[0] <= 31 and scene_frames[-1] >= 67  # 1.3 s .. 2.8 s, through the cut at 48
-    assert [n for _t, n in frames] == list(range(frames[0][1], frames[0][1] + len(frames)))
+    skipped = 0
+    for (a, pa), (b, pb) in zip(zip(scene_frames, (n for _t, n in frames)), zip(scene_frames[1:], (n for _t, n in frames[1:]))):
+        # A missed callback shows as both counts moving on together; only media moving on alone is a gap.
+        assert b - a >= pb - pa >= 1, (a, b, pa, pb)
+        skipped += (b - a) - (pb - pa)
+    assert skipped <= result["dropped"], (skipped, result["dropped"], scene_frames)
     assert [e["index"] for e in page.evaluate("events")] == [1]
 
 
