@@ -18,7 +18,9 @@
         `<button class="btn btn-small cancel-take" type="button">Cancel render</button>`);
       const cancel = box.querySelector('.cancel-take');
       if (cancel) cancel.onclick = async () => {
-        if (!confirm('Cancel this render? Shots not yet sent are refunded.')) return;
+        const yes = await window.Rushes.ask({title: 'Cancel this render?', lines: ['Shots not yet sent to the renderer are refunded; a shot already rendering is kept and stays charged.'],
+          confirm: 'Cancel render', cancel: 'Keep rendering', danger: true});
+        if (!yes) return;
         try { await window.Rushes.api('POST', `/api/takes/${takeId}/cancel`); } catch (err) { window.Rushes.toast(err.message, 'error'); }
       };
       if (!take.finished) { setTimeout(tick, 1000); return; }
