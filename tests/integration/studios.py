@@ -56,7 +56,7 @@ def build_studio(rushes, name: str | None = None, style: str | None = None) -> S
         link, token = create_share(session, scene_id, owner.user_id, None, True)
         ids = {"project_id": demo["project_id"], "scene_id": scene_id, "shot_id": shot_id, "take_id": take_id,
                "job_id": job_id, "issue_id": issue.id, "notification_id": notification_id, "element_id": element_id,
-               "share_id": link.id, "finding_id": finding.id, "studio_id": demo["studio_id"], "key": frame_key, "stage": 7,
+               "share_id": link.id, "finding_id": finding.id, "studio_id": demo["studio_id"], "key": frame_key, "stage": 7, "format": "otio",
                "share_token": token}
     assert all(v is not None for v in ids.values()), ids
     return Studio(demo["studio_id"], demo, owner, ids, token)

@@ -16,7 +16,7 @@ from tests.integration.conftest import anonymous_client, api_client, cookie_clie
 
 # The only routes a reviewer may change something through: notes, suggestions, reading, signing out.
 REVIEWER_WRITES = {("POST", "/api/scenes/{scene_id}/issues"), ("POST", "/api/issues/{issue_id}/replies"),
-                   ("POST", "/api/attribution"),
+                   ("POST", "/api/attribution"), ("POST", "/api/takes/{take_id}/export/mp4"),
                    ("POST", "/api/notifications/{notification_id}/read"), ("POST", "/signout")}
 # What needs no sign-in at all.
 PUBLIC = {("GET", "/signin"), ("POST", "/signin"), ("GET", "/signin/link"), ("GET", "/signout"),

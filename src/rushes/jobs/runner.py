@@ -76,6 +76,10 @@ class Worker:
             from rushes.jobs.qc_step import step_qc
 
             step_qc(self.rushes, job.id, self.name)
+        elif job.kind == "export":
+            from rushes.jobs.export_step import step_export
+
+            step_export(self.rushes, job.id, self.name)
         elif job.kind == "frames":
             from rushes.jobs.frames_step import step_frames
 

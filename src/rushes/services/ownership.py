@@ -62,7 +62,7 @@ OWNERS: dict[str, Callable[[object], Select]] = {
 # Ids whose value is a string; every other id is a positive integer.
 TEXT_IDS = {"key"}
 # Path parameters that are not ids of anything a studio owns.
-NOT_IDS = {"stage", "share_token"}  # share_token: a guest link, checked by the public page that opens it
+NOT_IDS = {"stage", "format", "share_token"}  # format: an export's file type; share_token: a guest link, checked by the public page that opens it
 
 
 def owners(session: Session, name: str, value) -> list[Owner]:

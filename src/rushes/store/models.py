@@ -216,7 +216,7 @@ class TakeSlot(Base):
 
 
 class RenderJob(Created, Base):
-    """Work for the polling worker: a clip render, a frame generation, or a take's QC. Times are epoch seconds."""
+    """Work for the polling worker: a clip render, a frame generation, a take's QC or export. Times are epoch seconds."""
 
     __tablename__ = "render_jobs"
     __table_args__ = (
@@ -227,10 +227,10 @@ class RenderJob(Created, Base):
               sqlite_where=text("finished_at IS NULL"), postgresql_where=text("finished_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # clip | frames | qc
+    kind: Mapped[str] = mapped_column(String(20))  # clip | frames | qc | export
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     scene_id: Mapped[int] = mapped_column(ForeignKey("scenes.id"), index=True)
-    shot_id: Mapped[int | None] = mapped_column(ForeignKey("shots.id"), index=True)  # None for a whole-take job (qc)
+    shot_id: Mapped[int | None] = mapped_column(ForeignKey("shots.id"), index=True)  # None for a whole-take job (qc, export)
     take_id: Mapped[int | None] = mapped_column(ForeignKey("takes.id"), index=True)
     state: Mapped[str] = mapped_column(String(20), default="queued")
     attempt: Mapped[int] = mapped_column(Integer, default=0)

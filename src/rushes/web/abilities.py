@@ -20,6 +20,8 @@ ABILITIES: dict[str, list[tuple[str, str]]] = {
     "watch": [("GET", "/api/scenes/{scene_id}/cut"), ("GET", "/api/scenes/{scene_id}/issues")],
     # Quality control's proposed notes (read-only; accepting one is triage).
     "qc": [("GET", "/api/takes/{take_id}/qc")],
+    # The take as files for other tools (OTIO, EDL, FCP XML, CSV) and the whole cut as one MP4.
+    "export": [("GET", "/api/takes/{take_id}/export/{format}"), ("POST", "/api/takes/{take_id}/export/mp4")],
     # Pinning a note at a timecode, with the attribution agent's live suggestion.
     "note": [("POST", "/api/scenes/{scene_id}/issues"), ("POST", "/api/issues/{issue_id}/replies"),
              ("POST", "/api/attribution")],

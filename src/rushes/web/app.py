@@ -84,13 +84,13 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
     install_error_handlers(app)
 
     from rushes.web import media
-    from rushes.web.api import attribution, catalog, edits, events, qc, replies, review, shares, takes
+    from rushes.web.api import attribution, catalog, edits, events, exports, qc, replies, review, shares, takes
     from rushes.web.pages import auth as auth_pages
     from rushes.web.pages import review as review_page
     from rushes.web.pages import routes as pages
 
     # Every API answer a client can get is documented: the error models come from web/schemas.py.
-    for module in (catalog, takes, edits, review, replies, qc, attribution, events, shares, media):
+    for module in (catalog, takes, edits, review, replies, qc, exports, attribution, events, shares, media):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     for module in (auth_pages, pages, review_page):
         app.include_router(module.router)

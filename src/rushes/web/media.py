@@ -33,18 +33,33 @@ def get_media(key: str, request: Request, rushes: Rushes = Depends(get_rushes)) 
         raise HTTPException(404, "unknown media") from None
     if not exists:
         raise HTTPException(404, "unknown media")
+    return deliver(rushes, key, request.headers.get("range"))
+
+
+def deliver(rushes: Rushes, key: str, range_header: str | None, download: str | None = None,
+            cache: str = IMMUTABLE) -> Response:
+    """Send stored media the way this deployment delivers it (file, proxy or signed redirect).
+
+    `download` names the file for a Save dialog; `cache` is for routes whose address is not the key
+    (an export's URL answers 202 before its file exists, so it must not be kept as if immutable).
+    """
+    store = rushes.media
+    disposition = {"Content-Disposition": f'attachment; filename="{download}"'} if download else {}
     if isinstance(store, LocalMediaStore):
-        return FileResponse(store.path(key), media_type=store.media_type(key), headers={"Cache-Control": IMMUTABLE})
+        return FileResponse(store.path(key), media_type=store.media_type(key),
+                            headers={"Cache-Control": cache, **disposition})
     if rushes.settings.media_delivery == "signed":
         url = store.signed_url(key, rushes.settings.media_signed_url_seconds)
         # Not cached: each visit passes the access check again and gets a fresh, short-lived URL.
         return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-store"})
-    return _proxy(store, key, request.headers.get("range"))
+    response = _proxy(store, key, range_header, cache)
+    response.headers.update(disposition)
+    return response
 
 
-def _proxy(store, key: str, range_header: str | None) -> Response:
+def _proxy(store, key: str, range_header: str | None, cache: str = IMMUTABLE) -> Response:
     size = store.size(key)
-    headers = {"Cache-Control": IMMUTABLE, "Accept-Ranges": "bytes", "ETag": f'"{key.split(".")[0]}"'}
+    headers = {"Cache-Control": cache, "Accept-Ranges": "bytes", "ETag": f'"{key.split(".")[0]}"'}
     try:
         wanted = byte_range(range_header, size)
     except RangeNotSatisfiable:

@@ -1,0 +1,161 @@
+"""A take's cut and its notes as edit decisions other tools read: OTIO, a CMX 3600 EDL, FCP 7 XML, a CSV.
+
+Everything is counted in whole frames of the take's rate (a rational, 24/1 here): a note's scene time
+becomes round(scene_time * fps) once, and every timecode is derived from that frame, so the four
+formats can never disagree by a rounding step.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import opentimelineio as otio
+from opentimelineio.opentime import RationalTime, TimeRange
+
+# A colour per note category, so an editor can tell continuity from timing at a glance on the ruler.
+# (The EDL keeps these names; FCP 7 XML has no marker colour, so it drops them.)
+CATEGORY_COLOURS = {
+    "visual_continuity": otio.schema.MarkerColor.RED,
+    "timing": otio.schema.MarkerColor.YELLOW,
+    "dialogue_audio": otio.schema.MarkerColor.GREEN,
+    "narrative_structure": otio.schema.MarkerColor.BLUE,
+}
+ADAPTERS = {"edl": "cmx_3600", "fcpxml": "fcp_xml"}
+CSV_COLUMNS = ["in", "out", "in_frame", "out_frame", "shots", "category", "stage", "status", "author", "text",
+               "replies", "still", "note_id"]
+
+
+@dataclass(frozen=True)
+class ShotCut:
+    """One shot as laid in the cut: its first frame in scene time and its length, both in frames."""
+
+    shot_id: int
+    code: str
+    start: int
+    frames: int
+    url: str | None          # the clip's media address; None when the shot has no clip in this take
+    clip_frames: int = 0     # the whole clip, which may run past the length the cut uses
+    poster: str | None = None
+
+
+@dataclass(frozen=True)
+class NoteMark:
+    note_id: int
+    frame: int               # scene frame of the note's in point
+    out_frame: int           # exclusive; a note without an out point covers one frame
+    shot_id: int
+    category: str
+    stage: int
+    status: str
+    author: str
+    text: str
+    replies: int = 0
+
+
+@dataclass
+class CutSheet:
+    name: str
+    rate: Fraction
+    shots: list[ShotCut]
+    notes: list[NoteMark] = field(default_factory=list)
+
+    @property
+    def frames(self) -> int:
+        return sum(s.frames for s in self.shots)
+
+    def shot_at(self, frame: int) -> ShotCut | None:
+        for shot in self.shots:
+            if shot.start <= frame < shot.start + shot.frames:
+                return shot
+        return self.shots[-1] if self.shots and frame >= self.frames else None
+
+    def shots_over(self, note: NoteMark) -> list[ShotCut]:
+        return [s for s in self.shots if s.start < max(note.out_frame, note.frame + 1) and note.frame < s.start + s.frames]
+
+
+def frame_of(seconds: float, rate: Fraction) -> int:
+    return int(round(seconds * rate))
+
+
+def timecode(frame: int, rate: Fraction) -> str:
+    """Non-drop SMPTE timecode of a frame count (what EDLs and NLEs show at integer rates)."""
+    return otio.opentime.to_timecode(RationalTime(frame, float(rate)), float(rate))
+
+
+def _time(frames: int, rate: Fraction) -> RationalTime:
+    return RationalTime(frames, float(rate))
+
+
+def one_line(text: str) -> str:
+    """Marker names go into EDL comment lines: a newline there would start a bogus event."""
+    return " ".join(text.split())
+
+
+def timeline(sheet: CutSheet) -> otio.schema.Timeline:
+    """One video track, a clip per shot, and each note as a marker on the clip it lands in.
+
+    Markers sit on clips, not on the timeline: the CMX 3600 writer only writes clip markers (as LOC
+    lines) and FCP 7 XML keeps them too, so all three files carry the same markers.
+    """
+    rate = sheet.rate
+    cut = otio.schema.Timeline(name=sheet.name, global_start_time=_time(0, rate))
+    track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
+    cut.tracks.append(track)
+    clips: dict[int, otio.schema.Clip] = {}
+    for shot in sheet.shots:
+        if shot.url:
+            available = TimeRange(_time(0, rate), _time(max(shot.clip_frames, shot.frames), rate))
+            reference = otio.schema.ExternalReference(target_url=shot.url, available_range=available)
+        else:
+            reference = otio.schema.MissingReference()
+        clip = otio.schema.Clip(name=shot.code, media_reference=reference,
+                                source_range=TimeRange(_time(0, rate), _time(shot.frames, rate)),
+                                metadata={"rushes": {"shot_id": shot.shot_id}})
+        track.append(clip)
+        clips[shot.start] = clip
+    for note in sheet.notes:
+        shot = sheet.shot_at(note.frame)
+        if shot is None:
+            continue
+        length = max(1, note.out_frame - note.frame)
+        clips[shot.start].markers.append(otio.schema.Marker(
+            name=one_line(note.text),
+            marked_range=TimeRange(_time(note.frame - shot.start, rate), _time(length, rate)),
+            color=CATEGORY_COLOURS.get(note.category, otio.schema.MarkerColor.PURPLE),
+            metadata={"rushes": {"note_id": note.note_id, "category": note.category, "stage": note.stage,
+                                 "status": note.status, "author": note.author, "replies": note.replies,
+                                 "scene_frame": note.frame}}))
+    return cut
+
+
+def write(sheet: CutSheet, fmt: str) -> str:
+    """The sheet as the text of one format: otio, edl, fcpxml or csv."""
+    if fmt == "csv":
+        return notes_csv(sheet)
+    cut = timeline(sheet)
+    if fmt == "otio":
+        return otio.adapters.write_to_string(cut, "otio_json")
+    return otio.adapters.write_to_string(cut, ADAPTERS[fmt])
+
+
+def notes_csv(sheet: CutSheet) -> str:
+    """A row per note, in scene order, for spreadsheets and trackers."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for note in sheet.notes:
+        out_frame = max(note.out_frame, note.frame + 1)
+        shots = sheet.shots_over(note)
+        still = next((s.poster for s in shots if s.poster), "")
+        writer.writerow([timecode(note.frame, sheet.rate), timecode(out_frame, sheet.rate), note.frame, out_frame,
+                         " ".join(s.code for s in shots), note.category, note.stage, note.status, note.author,
+                         _inert(note.text), note.replies, still, note.note_id])
+    return out.getvalue()
+
+
+def _inert(text: str) -> str:
+    """A spreadsheet runs a cell that starts with = + - @ as a formula: quote it as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,176 @@
+"""Exports of a take for tools outside Rushes: the cut and its notes as OTIO, EDL, FCP 7 XML and CSV
+(written on request), and the whole cut as one MP4 (built by a worker job, kept in the media store)."""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rushes.domain.shots import FRAME_RATE
+from rushes.media.edit_decisions import CutSheet, NoteMark, ShotCut, frame_of, write
+from rushes.services.errors import Conflict, NotFound
+from rushes.services.replies import reply_counts
+from rushes.services.views import media_url
+from rushes.store import models as m
+
+EXPORT_KIND = "export"
+EXPORT_MAX_ATTEMPTS = 2
+# Each format: its file extension and media type (the names outside tools expect).
+FORMATS = {
+    "otio": ("otio", "application/vnd.opentimelineio+json"),
+    "edl": ("edl", "text/plain; charset=utf-8"),
+    "fcpxml": ("xml", "application/xml"),
+    "csv": ("csv", "text/csv; charset=utf-8"),
+}
+
+
+def _take(session: Session, take_id: int) -> m.Take:
+    take = session.get(m.Take, take_id)
+    if take is None:
+        raise NotFound(f"unknown take {take_id}")
+    return take
+
+
+def _slots_and_clips(session: Session, take_id: int) -> tuple[list[m.TakeSlot], dict[int, m.Clip]]:
+    slots = list(session.scalars(select(m.TakeSlot).where(m.TakeSlot.take_id == take_id).order_by(m.TakeSlot.position)))
+    ids = [s.clip_id for s in slots if s.clip_id]
+    return slots, {c.id: c for c in session.scalars(select(m.Clip).where(m.Clip.id.in_(ids)))}
+
+
+def take_rate(clips: dict[int, m.Clip]) -> Fraction:
+    """The take's frame rate as a rational: its clips' (probed at import, e.g. 24.0 → 24/1, 23.976 → 24000/1001)."""
+    for clip in clips.values():
+        if clip.fps:
+            return Fraction(clip.fps).limit_denominator(1001)
+    return Fraction(FRAME_RATE)
+
+
+def file_name(session: Session, take: m.Take, ext: str) -> str:
+    scene = session.get(m.Scene, take.scene_id)
+    return f"scene{scene.number:02d}_take{take.number:02d}.{ext}"
+
+
+def cut_sheet(session: Session, take_id: int, base_url: str = "") -> CutSheet:
+    """The take's cut in frames, and every live note of its scene as a mark at its frame."""
+    take = _take(session, take_id)
+    scene = session.get(m.Scene, take.scene_id)
+    slots, clips = _slots_and_clips(session, take_id)
+    rate = take_rate(clips)
+    shots, start = [], 0
+    for slot in slots:
+        clip = clips.get(slot.clip_id) if slot.clip_id else None
+        frames = frame_of(slot.duration, rate)
+        url = f"{base_url}{media_url(clip.media_key)}" if clip else None
+        poster = f"{base_url}{media_url(clip.poster_key)}" if clip and clip.poster_key else None
+        shots.append(ShotCut(slot.shot_id, slot.code, start, frames, url,
+                             frame_of(clip.duration, rate) if clip else 0, poster))
+        start += frames
+    # The notes the review page shows for the scene, in scene order (a note keeps its scene time across takes).
+    issues = list(session.scalars(select(m.ReviewIssue).where(m.ReviewIssue.scene_id == take.scene_id,
+                                                              m.ReviewIssue.deleted_at.is_(None))
+                                  .order_by(m.ReviewIssue.scene_time, m.ReviewIssue.id)))
+    counts = reply_counts(session, [i.id for i in issues])
+    last = max(0, start - 1)
+    notes = []
+    for issue in issues:
+        frame = min(max(0, frame_of(issue.scene_time, rate)), last)
+        out = getattr(issue, "out_time", None)  # notes have no out point yet: one frame
+        out_frame = frame_of(out, rate) if out is not None else frame + 1
+        notes.append(NoteMark(issue.id, frame, max(out_frame, frame + 1), issue.shot_id, issue.category, issue.stage,
+                              issue.status, issue.author_name or "", issue.description, counts.get(issue.id, 0)))
+    return CutSheet(f"Scene {scene.number} · {scene.title} · take {take.number}", rate, shots, notes)
+
+
+def export_text(app, take_id: int, fmt: str, base_url: str = "") -> tuple[str, str, str]:
+    """(body, media type, file name) of a text export."""
+    if fmt not in FORMATS:
+        raise NotFound(f"unknown export format {fmt!r}")
+    ext, media_type = FORMATS[fmt]
+    with app.db.session() as session:
+        sheet = cut_sheet(session, take_id, base_url)
+        name = file_name(session, _take(session, take_id), ext)
+    if not sheet.shots:
+        raise Conflict("this take has no shots to export")
+    return write(sheet, fmt), media_type, name
+
+
+# The whole cut as one MP4: a take-level worker job, like QC.
+
+def latest_export_job(session: Session, take_id: int) -> m.RenderJob | None:
+    return session.scalar(select(m.RenderJob).where(m.RenderJob.take_id == take_id, m.RenderJob.kind == EXPORT_KIND)
+                          .order_by(m.RenderJob.id.desc()).limit(1))
+
+
+def _status(job: m.RenderJob | None) -> str:
+    if job is None:
+        return "none"
+    if job.state == "succeeded":
+        return "done"
+    if job.state in ("failed", "cancelled"):
+        return "failed"
+    return "running" if job.lease_owner is not None and (job.lease_expires_at or 0) > time.time() else "queued"
+
+
+def mp4_view(session: Session, take_id: int) -> dict:
+    """Where the take's MP4 stands: none, queued, running (with progress), done or failed."""
+    take = _take(session, take_id)
+    job = latest_export_job(session, take_id)
+    status = _status(job)
+    payload = job.payload if job is not None else {}
+    return {"take_id": take_id, "scene_id": take.scene_id, "status": status,
+            "progress": 1.0 if status == "done" else (job.progress if job is not None else 0.0),
+            "job_id": job.id if job is not None else None, "method": payload.get("method"),
+            "seconds": payload.get("seconds"), "size_bytes": payload.get("size_bytes"),
+            "error": job.error if status == "failed" else None,
+            "url": f"/api/takes/{take_id}/export/mp4" if status == "done" else None}
+
+
+def request_mp4(app, take_id: int) -> dict:
+    """Queue the MP4 of a finished take; an export already queued, running or done is reused."""
+    with app.db.session() as session:
+        take = session.get(m.Take, take_id, with_for_update=True)  # one request at a time per take
+        if take is None:
+            raise NotFound(f"unknown take {take_id}")
+        if take.finished_at is None:
+            raise Conflict("this take is still rendering: export its MP4 when it lands")
+        slots, _ = _slots_and_clips(session, take_id)
+        missing = [s.code for s in slots if not s.clip_id]
+        if missing or not slots:
+            raise Conflict(f"shots {', '.join(missing)} have no clip in this take" if missing else "this take has no shots",
+                           {"missing": missing})
+        job = latest_export_job(session, take_id)
+        if job is None or job.state in ("failed", "cancelled"):
+            scene = session.get(m.Scene, take.scene_id)
+            project = session.get(m.Project, scene.project_id)
+            session.add(m.RenderJob(kind=EXPORT_KIND, account_id=project.account_id, scene_id=take.scene_id,
+                                    shot_id=None, take_id=take.id, max_attempts=EXPORT_MAX_ATTEMPTS,
+                                    payload={"take_id": take.id}, run_after=time.time()))
+            session.flush()
+    with app.db.session() as session:
+        return mp4_view(session, take_id)
+
+
+def mp4_file(session: Session, take_id: int) -> tuple[str | None, dict, str]:
+    """(media key or None while not done, status view, download name) for GET .../export/mp4."""
+    view = mp4_view(session, take_id)
+    if view["status"] == "none":
+        raise NotFound("no MP4 export of this take yet: POST to start one")
+    if view["status"] == "failed":
+        raise Conflict(f"the MP4 export failed: {view['error']}", view)
+    job = latest_export_job(session, take_id)
+    key = job.payload.get("key") if view["status"] == "done" else None
+    return key, view, file_name(session, _take(session, take_id), "mp4")
+
+
+def reels_of(app, take_id: int):
+    """What the export job needs, read in one short transaction: each shot's clip bytes and frames used."""
+    from rushes.media.cut_export import Reel
+
+    with app.db.session() as session:
+        slots, clips = _slots_and_clips(session, take_id)
+        rate = take_rate(clips)
+        plan = [(s.code, clips[s.clip_id].media_key, frame_of(s.duration, rate)) for s in slots if s.clip_id]
+    return [Reel(code, app.media.read(key), frames) for code, key, frames in plan], rate
