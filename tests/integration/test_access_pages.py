@@ -62,7 +62,7 @@ def test_a_reviewer_is_offered_no_edit_or_spend_and_an_editor_is(world, stage):
             assert 'id="read-only"' in html and writable_fields(html) == []
         if stage == 12:
             assert 'id="issue-composer"' in html and "issue-composer panel hidden" not in html  # reviewers pin
-            assert 'data-can="watch qc note"' in html
+            assert 'data-can="watch qc export note"' in html
     with cookie_client(rushes, "editor", app=app) as editor:
         html = page_of(editor, scene, stage)
         present = [m for m in EDITOR_ONLY[stage] if m in html]
