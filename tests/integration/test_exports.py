@@ -18,10 +18,10 @@ from rushes.store import models as m
 from rushes.web.app import create_app
 from tests.integration.conftest import anonymous_client, api_client, cookie_client, work_until_idle
 
-NOTES = [  # scene time, category, stage, text: one inside the first shot, one across a later one
-    (2.5, "visual_continuity", 10, "Her coat jumps from navy to black"),
-    (9.125, "dialogue_audio", 9, "Line is clipped, “hold the rope”"),
-    (0.0, "timing", 7, "=cold open runs long"),
+NOTES = [  # scene time, category, stage, text, last frame of a range (None: a one-frame note)
+    (2.5, "visual_continuity", 10, "Her coat jumps from navy to black", None),
+    (9.125, "dialogue_audio", 9, "Line is clipped, “hold the rope”", 9 * 24 + 3 + 11),  # 12 frames
+    (0.0, "timing", 7, "=cold open runs long", None),
 ]
 ADAPTER = {"otio": "otio_json", "edl": "cmx_3600", "fcpxml": "fcp_xml"}
 
@@ -34,7 +34,7 @@ def world(two_studios, tmp_path_factory):
     with rushes.db.session() as session:
         session.execute(m.ReviewIssue.__table__.delete())  # just the notes this test pins
         shots = {s.position: s for s in session.scalars(select(m.TakeSlot).where(m.TakeSlot.take_id == take_id))}
-        for t, category, stage, text in NOTES:
+        for t, category, stage, text, out_frame in NOTES:
             start, shot = 0.0, None
             for slot in sorted(shots.values(), key=lambda s: s.position):
                 if start <= t < start + slot.duration:
@@ -43,7 +43,8 @@ def world(two_studios, tmp_path_factory):
                 start += slot.duration
             session.add(m.ReviewIssue(scene_id=scene_id, take_id=take_id, shot_id=shot.shot_id, clip_id=shot.clip_id,
                                       scene_time=t, shot_time=t - start, category=category, description=text,
-                                      stage=stage, author_name="dana@example.com"))
+                                      stage=stage, author_name="dana@example.com", frame=round(t * 24),
+                                      out_frame=out_frame))
     yield rushes, app, ours, theirs
     rushes.db.dispose()
 
@@ -55,7 +56,7 @@ def cut_of(rushes, take_id: int) -> list[tuple[str, int]]:
 
 
 def expected_marks() -> list[tuple[int, str]]:
-    return sorted((round(t * 24), " ".join(text.split())) for t, _, _, text in NOTES)
+    return sorted((round(t * 24), " ".join(text.split())) for t, _, _, text, _ in NOTES)
 
 
 def marks_of(timeline) -> list[tuple[int, str, object]]:
@@ -89,6 +90,7 @@ def test_each_timeline_reads_back_with_its_shots_and_the_same_markers(world, fmt
         assert coat.color == otio.schema.MarkerColor.RED and coat.marked_range.duration.to_frames() == 1
         assert coat.metadata["rushes"]["stage"] == 10 and coat.metadata["rushes"]["status"] == "open"
         assert coat.metadata["rushes"]["category"] == "visual_continuity"
+        assert by_name["Line is clipped, “hold the rope”"].marked_range.duration.to_frames() == 12  # the range
         url = clips[0].media_reference.target_url
         assert url.startswith("http") and "/media/" in url
     if fmt == "edl":
@@ -103,7 +105,7 @@ def test_the_csv_has_a_row_per_note_in_timecode(world):
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(answer.text)))
     assert [r["in"] for r in rows] == ["00:00:00:00", "00:00:02:12", "00:00:09:03"]
-    assert [r["out"] for r in rows] == ["00:00:00:01", "00:00:02:13", "00:00:09:04"]
+    assert [r["out"] for r in rows] == ["00:00:00:00", "00:00:02:12", "00:00:09:14"]  # last frame, as the page shows
     assert rows[0]["text"] == "'=cold open runs long"  # a spreadsheet must not run it as a formula
     assert rows[1]["category"] == "visual_continuity" and rows[1]["stage"] == "10" and rows[1]["status"] == "open"
     assert rows[2]["text"] == "Line is clipped, “hold the rope”" and rows[2]["author"] == "dana@example.com"

@@ -15,6 +15,8 @@ from fractions import Fraction
 import opentimelineio as otio
 from opentimelineio.opentime import RationalTime, TimeRange
 
+from rushes.domain.timecode import frame_at
+
 # A colour per note category, so an editor can tell continuity from timing at a glance on the ruler.
 # (The EDL keeps these names; FCP 7 XML has no marker colour, so it drops them.)
 CATEGORY_COLOURS = {
@@ -77,7 +79,8 @@ class CutSheet:
 
 
 def frame_of(seconds: float, rate: Fraction) -> int:
-    return int(round(seconds * rate))
+    """The frame at `seconds`, rounded the way notes are placed (rushes.domain.timecode.frame_at)."""
+    return frame_at(max(0.0, seconds), rate)
 
 
 def timecode(frame: int, rate: Fraction) -> str:
@@ -147,10 +150,11 @@ def notes_csv(sheet: CutSheet) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for note in sheet.notes:
-        out_frame = max(note.out_frame, note.frame + 1)
+        # The out point as the review page shows it: the note's last frame (a one-frame note ends where it starts).
+        last = max(note.out_frame, note.frame + 1) - 1
         shots = sheet.shots_over(note)
         still = next((s.poster for s in shots if s.poster), "")
-        writer.writerow([timecode(note.frame, sheet.rate), timecode(out_frame, sheet.rate), note.frame, out_frame,
+        writer.writerow([timecode(note.frame, sheet.rate), timecode(last, sheet.rate), note.frame, last,
                          " ".join(s.code for s in shots), note.category, note.stage, note.status, note.author,
                          _inert(note.text), note.replies, still, note.note_id])
     return out.getvalue()

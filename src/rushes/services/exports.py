@@ -76,12 +76,29 @@ def cut_sheet(session: Session, take_id: int, base_url: str = "") -> CutSheet:
     last = max(0, start - 1)
     notes = []
     for issue in issues:
-        frame = min(max(0, frame_of(issue.scene_time, rate)), last)
-        out = getattr(issue, "out_time", None)  # notes have no out point yet: one frame
-        out_frame = frame_of(out, rate) if out is not None else frame + 1
-        notes.append(NoteMark(issue.id, frame, max(out_frame, frame + 1), issue.shot_id, issue.category, issue.stage,
+        frame, out_frame = _note_frames(issue, rate)
+        frame = min(frame, last)
+        out_frame = min(max(out_frame, frame + 1), start)
+        notes.append(NoteMark(issue.id, frame, out_frame, issue.shot_id, issue.category, issue.stage,
                               issue.status, issue.author_name or "", issue.description, counts.get(issue.id, 0)))
     return CutSheet(f"Scene {scene.number} · {scene.title} · take {take.number}", rate, shots, notes)
+
+
+def _note_frames(issue: m.ReviewIssue, rate: Fraction) -> tuple[int, int]:
+    """A note's in frame and exclusive out frame at the take's rate; one frame when it has no out point.
+
+    The note's own frame is the truth (stored at the rate it was pinned at); it is carried across only if
+    the take's rate differs. Older rows without a frame fall back to their scene time.
+    """
+    pinned = Fraction(issue.rate_num or FRAME_RATE, issue.rate_den or 1)
+    if issue.frame is None:
+        frame = frame_of(issue.scene_time, rate)
+    else:
+        frame = issue.frame if pinned == rate else int(Fraction(issue.frame) / pinned * rate + Fraction(1, 2))
+    if issue.out_frame is None:
+        return frame, frame + 1
+    out = issue.out_frame if pinned == rate else int(Fraction(issue.out_frame) / pinned * rate + Fraction(1, 2))
+    return frame, out + 1  # stored inclusive; edit decisions count to the frame after
 
 
 def export_text(app, take_id: int, fmt: str, base_url: str = "") -> tuple[str, str, str]:
