@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.live_app import LiveApp, live_app  # noqa: F401  (fixture)
-from tests.browser.test_roles import OVERFLOW_JS, rendered
+from tests.browser.test_roles import OVERFLOW_JS, rendered, shoot
 
 pytestmark = pytest.mark.browser
 NOTE = "Her scarf changes side between shots"
@@ -67,6 +67,7 @@ def test_a_reviewer_exports_every_format_from_the_menu(live_app: LiveApp, page: 
     expect(page.locator("#export-menu .export-mp4-state")).to_be_visible()
     expect(page.locator("#export-menu")).to_have_attribute("data-mp4", "done", timeout=90_000)
     expect(page.locator("#export-menu .export-mp4-text")).to_contain_text("ready")
+    shoot(page, "review-export-menu")
     name, data = download(page, ".export-mp4-link")
     assert name.endswith(".mp4")
     with av.open(io.BytesIO(data)) as container:
