@@ -167,3 +167,22 @@ def test_the_migration_backfills_frames_and_keeps_notes_written_twice(tmp_path):
     assert rows[0].text_key and rows[1].text_key is None and rows[2].text_key is None  # twin and deleted: unkeyed
     assert rows[3].text_key == rows[0].text_key
     assert {(r.rate_num, r.rate_den) for r in rows} == {(24, 1)}
+
+
+def test_a_note_on_a_cut_names_both_shots_and_a_range_names_every_shot_it_covers(world):
+    app, scene, take = world
+    with app.db.session() as s:
+        slots = list(s.scalars(select(m.TakeSlot).where(m.TakeSlot.take_id == take).order_by(m.TakeSlot.position)))
+    first_cut = round(slots[0].duration * 24)
+    codes = [slot.code for slot in slots]
+    with api_client(app, "reviewer") as client:
+        on_cut = client.post(f"/api/scenes/{scene}/issues", json={"scene_time": 0, "frame": first_cut,
+                                                                   "category": "timing", "description": "jump cut"})
+        across = client.post(f"/api/scenes/{scene}/issues", json={"scene_time": 0, "frame": 10, "out_frame": first_cut + 30,
+                                                                   "category": "timing", "description": "drags"})
+        inside = client.post(f"/api/scenes/{scene}/issues", json={"scene_time": 0, "frame": 10, "category": "timing",
+                                                                   "description": "inside"})
+        listed = {i["id"]: i for i in client.get(f"/api/scenes/{scene}/issues").json()}
+    assert (listed[on_cut.json()["id"]]["shots"], listed[on_cut.json()["id"]]["on_cut"]) == (codes[:2], True)
+    assert (listed[across.json()["id"]]["shots"], listed[across.json()["id"]]["on_cut"]) == (codes[:2], False)
+    assert (listed[inside.json()["id"]]["shots"], listed[inside.json()["id"]]["on_cut"]) == (codes[:1], False)

@@ -37,3 +37,20 @@ def note_text_key(description: str) -> str:
     """What makes two notes the same words: case, accents' composition and spacing do not count."""
     text = " ".join(unicodedata.normalize("NFC", description).casefold().split())
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def shots_under(frame: int, out_frame: int | None, cuts: list[tuple[str, int, int]]) -> tuple[list[str], bool]:
+    """The shots a note covers, and whether it sits on a cut. `cuts` is the take's shots in order as
+    (code, first frame, frame after the last). A note on a shot's first frame, or on the last frame of
+    the shot before it, is about the cut between them and names both shots."""
+    last = frame if out_frame is None else max(frame, out_frame)
+    codes = [code for code, start, end in cuts if start <= last and frame < end]
+    on_cut = False
+    for (before, _, end), (after, start, _) in zip(cuts, cuts[1:]):
+        if frame in (end - 1, start) and out_frame is None:
+            on_cut = True
+            for code in (before, after):
+                if code not in codes:
+                    codes.append(code)
+            codes.sort(key=[c for c, _, _ in cuts].index)
+    return codes, on_cut

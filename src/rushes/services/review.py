@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rushes.domain.costs import clip_credits
 from rushes.domain.issues import STATUS_LABELS, IssueCategory, IssueStatus, status_move_refusal
-from rushes.domain.timecode import DEFAULT_RATE, frame_at, note_text_key, seconds_at, timecode
+from rushes.domain.timecode import DEFAULT_RATE, frame_at, note_text_key, seconds_at, shots_under, timecode
 from rushes.domain.stages import Stage
 from rushes.services.errors import Conflict, NotFound
 from rushes.services.replies import reply_counts
@@ -108,7 +108,27 @@ def list_issues(session, scene_id: int, include_closed: bool = True, after: tupl
     issues = list(session.scalars(query.order_by(m.ReviewIssue.scene_time, m.ReviewIssue.id).limit(limit)))
     codes = _codes(session, {i.shot_id for i in issues})
     counts = reply_counts(session, [i.id for i in issues])
-    return [issue_view(i, codes.get(i.shot_id), counts.get(i.id, 0)) for i in issues]
+    cuts = _cuts(session, {i.take_id for i in issues if i.take_id is not None})
+    views = []
+    for issue in issues:
+        view = issue_view(issue, codes.get(issue.shot_id), counts.get(issue.id, 0))
+        view["shots"], view["on_cut"] = shots_under(view["frame"], issue.out_frame, cuts.get(issue.take_id, []))
+        views.append(view)
+    return views
+
+
+def _cuts(session, take_ids: set[int]) -> dict[int, list[tuple[str, int, int]]]:
+    """Each take's shots as (code, first frame, frame after the last), in one query."""
+    cuts: dict[int, list[tuple[str, int, int]]] = {}
+    if not take_ids:
+        return cuts
+    ends: dict[int, int] = {}
+    for slot in session.scalars(select(m.TakeSlot).where(m.TakeSlot.take_id.in_(take_ids))
+                                .order_by(m.TakeSlot.take_id, m.TakeSlot.position)):
+        start = ends.get(slot.take_id, 0)
+        ends[slot.take_id] = start + frame_at(slot.duration)
+        cuts.setdefault(slot.take_id, []).append((slot.code, start, ends[slot.take_id]))
+    return cuts
 
 
 def _codes(session, shot_ids: set[int]) -> dict[int, str]:

@@ -62,6 +62,9 @@
 
   // ---- issues ----
   const categoryInput = () => document.querySelector('input[name="category"]:checked');
+  // A note on a cut names both shots ("2A | 2B"); a range over several shots names its first and last.
+  const shotsOf = (i) => (!i.shots || i.shots.length < 2 ? i.shot_code
+    : i.on_cut ? i.shots.join(' | ') : `${i.shots[0]}–${i.shots[i.shots.length - 1]}`);
   function renderIssues() {
     const open = issues.filter((i) => i.status === 'open' || i.status === 'routed');
     $('issue-count').textContent = `${open.length} open · ${issues.length} in all`;
@@ -72,7 +75,7 @@
       <li class="issue issue-${i.status}" data-id="${i.id}" data-stage="${i.stage}" data-status="${i.status}"
           data-shot="${esc(i.shot_code)}" data-author="${esc(i.author || '')}">
         <button class="issue-seek" type="button" title="Go to ${tc(i.frame / FPS)}">
-          <span class="tc">${tc(i.frame / FPS)}</span>${i.out_frame != null ? `<span class="tc tc-out">– ${tc(i.out_frame / FPS)}</span>` : ''}<span class="code">${esc(i.shot_code)}</span></button>
+          <span class="tc">${tc(i.frame / FPS)}</span>${i.out_frame != null ? `<span class="tc tc-out">– ${tc(i.out_frame / FPS)}</span>` : ''}<span class="code" title="${i.on_cut ? 'On the cut' : ''}">${esc(shotsOf(i))}</span></button>
         <div class="issue-body">
           <div class="issue-line"><span class="cat cat-${i.category}">${esc(i.category_label)}</span>
             <span class="to">→ ${esc(STAGES[i.stage])}${i.overridden ? ' <em title="You overrode the suggestion">(override)</em>' : ''}</span>
