@@ -73,3 +73,20 @@ def shot_history(session: Session, shot_id: int) -> dict:
         "total_credits": sum(f.cost_credits for f in frames) + sum(c.cost_credits for c in clips),
         "timeline": timeline,
     }
+
+
+def clip_stack(session: Session, shot_id: int) -> list[dict]:
+    """Every clip a shot ever had, oldest version first, each naming the takes that cut it in:
+    the compare viewer picks any two of these, so it needs the media and enough to tell them apart."""
+    if session.get(m.Shot, shot_id) is None:
+        raise NotFound(f"unknown shot {shot_id}")
+    clips = list(session.scalars(select(m.Clip).where(m.Clip.shot_id == shot_id).order_by(m.Clip.version, m.Clip.id)))
+    used: dict[int, list[dict]] = {c.id: [] for c in clips}
+    rows = session.execute(select(m.TakeSlot.clip_id, m.Take.id, m.Take.number)
+                           .join(m.Take, m.Take.id == m.TakeSlot.take_id)
+                           .where(m.TakeSlot.shot_id == shot_id, m.TakeSlot.clip_id.is_not(None))
+                           .order_by(m.Take.number))
+    for clip_id, take_id, number in rows:
+        if clip_id in used:
+            used[clip_id].append({"id": take_id, "number": number})
+    return [{**clip_view(c), "takes": used[c.id]} for c in clips]

@@ -14,6 +14,7 @@ from rushes.domain.text import MAX_ID
 from rushes.services import review
 from rushes.services.context import Rushes
 from rushes.services.errors import Conflict, NotFound
+from rushes.services.history import clip_stack
 from rushes.store import models as m
 from rushes.web.access import access, current
 from rushes.web.deps import get_rushes, get_session
@@ -63,6 +64,13 @@ def get_cut(scene_id: EntityId, take: OptionalQueryId = None, session: Session =
     """The take's shots in scene time (latest take unless `take` is given), ready for <scene-player>."""
     _scene(session, scene_id)
     return review.cut(session, scene_id, take)
+
+
+@router.get("/shots/{shot_id}/clips")
+@access(guest="watch")
+def get_shot_clips(shot_id: EntityId, session: Session = Depends(get_session)) -> list[dict]:
+    """The shot's version stack: every clip it ever had, oldest first, with the takes that used each."""
+    return clip_stack(session, shot_id)
 
 
 def _issue_cursor(text: str) -> tuple[float, int]:
