@@ -1,4 +1,4 @@
-"""Stage 12 in Chromium: render, toast, player, issues, route to stage 10, fix, re-render one shot, A/B, complete."""
+"""Stage 12 in Chromium: render, toast, player, issues, route to stage 10, fix, re-render one shot, compare, complete."""
 
 from __future__ import annotations
 
@@ -137,14 +137,15 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     expect(page.locator(".review-head .sub")).to_contain_text("Take 2")
     expect(page.locator("#issue-list .issue").first).to_have_attribute("data-status", "addressed")
 
-    # A/B of shot 2: previous and new clip side by side.
+    # Compare shot 2: the previous take's clip against the new one (tests/browser/test_review_compare.py has the rest).
     page.locator('#shot-list .shot-row[data-code="1B"] .ab').click()
-    expect(page.locator("#ab-dialog")).to_be_visible()
-    a_src, b_src = page.locator("#ab-a").get_attribute("src"), page.locator("#ab-b").get_attribute("src")
+    expect(page.locator("#compare-dialog")).to_be_visible()
+    a_src, b_src = page.locator("#cmp-a").get_attribute("src"), page.locator("#cmp-b").get_attribute("src")
     assert a_src and b_src and a_src != b_src
-    page.locator("#ab-play").click()
-    page.wait_for_function("() => !document.getElementById('ab-b').paused && document.getElementById('ab-b').currentTime > 0.2")
-    page.locator("#ab-close").click()
+    page.locator("#cmp-play").click()
+    page.wait_for_function("() => !document.getElementById('cmp-b').paused && document.getElementById('cmp-b').currentTime > 0.2",
+                           timeout=20_000)
+    page.locator("#cmp-close").click()
 
     # Complete Scene: back to the Hub, Complete, badge cleared.
     page.on("dialog", lambda d: d.accept())

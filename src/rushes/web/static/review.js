@@ -300,28 +300,11 @@
     try { await api('POST', `/api/takes/${takeId}/cancel`); } catch (err) { alert(err.message); }
   });
 
-  // ---- A/B compare of a shot's previous and new clip ----
-  const dialog = $('ab-dialog'); const a = $('ab-a'); const b = $('ab-b');
+  // ---- compare a shot's versions (review-compare.js) ----
   document.querySelectorAll('.ab').forEach((btn) => btn.addEventListener('click', () => {
-    const shot = shotAt(Number(btn.dataset.index));
     player.pause();
-    $('ab-title').textContent = `A/B · ${shot.code}`;
-    $('ab-a-label').textContent = `A · v${shot.previous.version} (previous take)`;
-    $('ab-b-label').textContent = `B · v${shot.clip_version} (this take)`;
-    a.src = shot.previous.src; b.src = shot.src; a.currentTime = 0; b.currentTime = 0;
-    dialog.showModal();
+    window.RushesCompare.open(cut, Number(btn.dataset.index)).catch((err) => window.Rushes.toast(err.message, 'error'));
   }));
-  $('ab-play').addEventListener('click', () => {
-    if (b.paused) { a.currentTime = b.currentTime; a.play(); b.play(); } else { a.pause(); b.pause(); }
-  });
-  b.addEventListener('timeupdate', () => {
-    if (b.duration) $('ab-scrub').value = String(Math.round((b.currentTime / b.duration) * 1000));
-    if (Math.abs(a.currentTime - b.currentTime) > 0.08 && !b.paused) a.currentTime = b.currentTime;
-  });
-  $('ab-scrub').addEventListener('input', (e) => {
-    const t = (Number(e.target.value) / 1000) * (b.duration || 0); a.currentTime = t; b.currentTime = t;
-  });
-  $('ab-close').addEventListener('click', () => { a.pause(); b.pause(); dialog.close(); });
 
   loadIssues();
   pollTake();
