@@ -8,6 +8,7 @@ written under test-results/pages/ to look at.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -262,3 +263,67 @@ def test_question_mark_opens_every_shortcut(live_app: LiveApp, rendered: dict, p
     page.wait_for_function("() => document.querySelector('scene-player').paused")
     assert player.count() == 1
 
+
+
+def _pin(app: LiveApp, scene: int, seconds: float, text: str, stage: int = 9) -> dict:
+    body = {"scene_time": seconds, "category": "timing", "description": text, "stage": stage}
+    response = app.http.post(app.url(f"/api/scenes/{scene}/issues"), json=body)
+    response.raise_for_status()
+    return response.json()
+
+
+@pytest.mark.parametrize("sized", ["1440"], indirect=True)
+def test_the_review_pages_three_panels_are_within_the_viewport_at_1440x900(live_app: LiveApp, rendered: dict, sized) -> None:  # noqa: F811
+    page, _ = sized
+    scene = live_app.demo["scene_ids"][0]
+    # Enough notes to fill the panel: they scroll inside it, the panel itself stays in view.
+    notes = [_pin(live_app, scene, 1.5 * n, f"the beat lands late, take {n}") for n in range(1, 9)]
+    try:
+        page.goto(live_app.url(f"/scenes/{scene}/review"))
+        expect(page.locator("#issue-list .issue")).to_have_count(8)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.scrollY") == 0
+        for name, selector in (("player", "#player"), ("shot list", "#shot-list"), ("notes panel", ".issues-panel")):
+            box = page.locator(selector).bounding_box()
+            assert box and box["width"] > 200 and box["height"] > 150, f"the {name} is squashed: {box}"
+            assert box["x"] >= 0 and box["y"] >= 0, f"the {name} starts off screen: {box}"
+            assert box["x"] + box["width"] <= 1440 and box["y"] + box["height"] <= 900, \
+                f"the {name} runs out of the 1440x900 window: {box}"
+        assert overflow(page) <= 0
+    finally:
+        for note in notes:
+            live_app.http.delete(live_app.url(f"/api/issues/{note['id']}"))
+
+
+# Last in the module: it completes scene 1.
+def test_complete_scene_asks_in_the_page_and_says_what_was_approved(live_app: LiveApp, rendered: dict, page: Page) -> None:  # noqa: F811
+    live_app.sign_in(page)
+    scene = live_app.demo["scene_ids"][0]
+    note = _pin(live_app, scene, 10, "the cut to 1B comes a beat early")
+    native: list[str] = []
+    page.on("dialog", lambda d: (native.append(d.message), d.dismiss()))
+    page.goto(live_app.url(f"/scenes/{scene}/review"))
+    expect(page.locator("#issue-list .issue")).to_have_count(1)
+
+    page.locator("#complete-scene").click()
+    ask = page.locator("#complete-dialog")
+    expect(ask).to_be_visible()
+    expect(ask).to_contain_text("Complete Scene 1")
+    expect(ask).to_contain_text(f"You approve take {rendered['number']}: 4 shots, 30 s.")
+    expect(ask).to_contain_text("1 open note will be closed as resolved")
+    expect(ask).to_contain_text("the cut to 1B comes a beat early")
+    ask.locator('[data-answer="no"]').click()  # keep reviewing: nothing changes
+    expect(ask).to_have_count(0)
+    assert live_app.http.get(live_app.url(f"/api/scenes/{scene}")).json()["status"] == "Ready for Review"
+
+    page.locator("#complete-scene").click()
+    page.locator('#complete-dialog [data-answer="yes"]').click()
+    message = page.locator("#approved-message")
+    expect(message).to_have_text(re.compile(
+        rf"Scene 1 is Complete: take {rendered['number']} approved, 4 shots, 30 s; 1 open note closed\."))
+    expect(page.locator("#complete-scene")).to_have_text("Completed")
+    expect(page.locator(f'#issue-list .issue[data-id="{note["id"]}"]')).to_have_attribute("data-status", "resolved")
+    assert live_app.http.get(live_app.url(f"/api/scenes/{scene}")).json()["status"] == "Complete"
+    assert native == []  # no confirm() or alert() on the way
+    page.locator("#back-to-hub").click()
+    page.wait_for_url(f"**/projects/{live_app.demo['project_id']}")

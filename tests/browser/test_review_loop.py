@@ -147,9 +147,13 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
                            timeout=20_000)
     page.locator("#cmp-close").click()
 
-    # Complete Scene: back to the Hub, Complete, badge cleared.
-    page.on("dialog", lambda d: d.accept())
+    # Complete Scene: the page's own question says what is approved; then back to the Hub, Complete, badge cleared.
     page.locator("#complete-scene").click()
+    ask = page.locator("#complete-dialog")
+    expect(ask).to_contain_text("You approve take 2: 4 shots, 30 s.")
+    ask.locator('[data-answer="yes"]').click()
+    expect(page.locator("#approved-message")).to_contain_text("take 2 approved, 4 shots, 30 s")
+    page.locator("#back-to-hub").click()
     page.wait_for_url(f"**/projects/{project}")
     row = page.locator(f'.scene-row[data-scene-id="{scene}"]')
     expect(row.locator("[data-status]")).to_have_attribute("data-status", "Complete")

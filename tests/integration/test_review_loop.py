@@ -64,6 +64,9 @@ def test_pin_route_fix_rerender_ab_and_complete(client):
 
     done = client.post(f"/api/scenes/{scene}/complete", json={}).json()
     assert done["status"] == "Complete"
+    # What was approved, in numbers and in words (issue 13: Complete Scene confirms what was approved).
+    assert done["approved"] == {"take_number": 2, "shots": 4, "duration": 30, "closed_notes": 0}
+    assert done["message"] == "Scene 1 is Complete: take 2 approved, 4 shots, 30 s; no open notes."
     summary = client.get(f"/api/projects/1/scenes").json()[0]
     assert summary["status"] == "Complete" and summary["unread_notifications"] == 0
     assert summary["thumbnail_url"].startswith("/media/")

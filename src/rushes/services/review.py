@@ -306,14 +306,29 @@ def complete_scene(app, scene_id: int, take_id: int | None = None) -> dict:
             raise Conflict("some shots of this take did not render; re-render them first")
         now = datetime.now(timezone.utc)
         take.approved_at = take.approved_at or now
+        closed = 0
         for issue in session.scalars(select(m.ReviewIssue).where(m.ReviewIssue.scene_id == scene_id,
+                                                                 m.ReviewIssue.deleted_at.is_(None),
                                                                  m.ReviewIssue.status.in_(OPEN))):
             issue.status = "resolved"
             issue.updated_at = now
+            closed += 1
         from rushes.services.notifications import mark_scene_read
 
         mark_scene_read(session, scene_id)
-        return {"scene_id": scene_id, "take_id": take.id, "status": "Complete", "url": f"/projects/{snap.scene.project_id}"}
+        slots = list(session.scalars(select(m.TakeSlot).where(m.TakeSlot.take_id == take.id)))
+        approved = {"take_number": take.number, "shots": len(slots),
+                    "duration": round(sum(s.duration for s in slots), 3), "closed_notes": closed}
+        # The filmmaker is told exactly what they signed off, not just that it worked.
+        message = (f"Scene {snap.scene.number} is Complete: take {take.number} approved, "
+                   f"{_count(approved['shots'], 'shot')}, {approved['duration']:g} s; "
+                   f"{_count(closed, 'open note') + ' closed' if closed else 'no open notes'}.")
+        return {"scene_id": scene_id, "take_id": take.id, "status": "Complete", "approved": approved,
+                "message": message, "url": f"/projects/{snap.scene.project_id}"}
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def mark_addressed(session, shot_id: int, clip: m.Clip) -> int:

@@ -222,14 +222,7 @@
       await loadIssues();
     } catch (err) { alert(err.message); }
   }));
-  if ($('complete-scene')) $('complete-scene').addEventListener('click', async () => {
-    const open = issues.filter((i) => i.status === 'open' || i.status === 'routed').length;
-    if (open && !confirm(`${open} open issue${open === 1 ? '' : 's'} will be closed. Complete the scene?`)) return;
-    try {
-      const r = await api('POST', `/api/scenes/${sceneId}/complete`, {take_id: takeId});
-      location.href = r.url;
-    } catch (err) { alert(err.message); }
-  });
+  // Complete Scene asks and answers in review-complete.js.
   const takeSelect = $('take-select');
   if (takeSelect) takeSelect.addEventListener('change', () => { location.search = `?take=${takeSelect.value}`; });
 
@@ -308,5 +301,5 @@
 
   loadIssues();
   pollTake();
-  window.rushesReview = {player, cut, reloadIssues: loadIssues};
+  window.rushesReview = {player, cut, reloadIssues: loadIssues, issues: () => issues};
 })();
