@@ -295,6 +295,96 @@ def test_the_review_pages_three_panels_are_within_the_viewport_at_1440x900(live_
             live_app.http.delete(live_app.url(f"/api/issues/{note['id']}"))
 
 
+def in_view(page: Page, selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    size = page.viewport_size
+    return bool(box) and box["y"] >= 0 and box["y"] + min(box["height"], 200) <= size["height"]
+
+
+def test_routing_states_every_cost_and_the_stage_opens_on_the_noted_shot(live_app: LiveApp, rendered: dict, page: Page) -> None:  # noqa: F811
+    live_app.sign_in(page)
+    scene = live_app.demo["scene_ids"][0]
+    shots = {s["code"]: s["id"] for s in live_app.http.get(live_app.url(f"/api/scenes/{scene}")).json()["shots"]}
+    notes = [_pin(live_app, scene, 10, "her coat jumps from navy to black", stage=10),
+             _pin(live_app, scene, 23.5, "the lamp is out in the wide", stage=10)]
+    try:
+        page.goto(live_app.url(f"/scenes/{scene}/review"))
+        expect(page.locator("#issue-list .issue")).to_have_count(2)
+        page.locator('#route-buttons .route[data-stage="10"]').click()
+        # The statement itemises the frames each fix redraws as well as its clip, and what may follow.
+        costs = page.locator("#route-costs")
+        expect(costs.locator('tr.fix[data-code="1B"]')).to_contain_text("2 × 4 = 8")
+        expect(costs.locator('tr.fix[data-code="1B"] td').nth(2)).to_have_text("60")
+        expect(costs.locator('tr.fix[data-code="1D"] td').nth(3)).to_have_text("88")
+        expect(costs.locator('tr.follows[data-code="1C"]')).to_contain_text("if 1B’s last frame changes")
+        expect(costs.locator("[data-total]")).to_have_attribute("data-total", "156")
+        expect(page.locator("#route-statement")).to_contain_text("Fixing 1B, 1D costs about 156 credits: frames 16")
+
+        # The stage opens on the first noted shot: notes at the top, that shot scrolled to and marked.
+        page.locator("#go-stage").click()
+        page.wait_for_url(f"**/scenes/{scene}/stage/10?shot={shots['1B']}")
+        routed = page.locator("#routed-issues .routed-note")
+        expect(routed).to_have_count(2)
+        expect(routed.nth(0)).to_contain_text("00:00:10:00")
+        expect(routed.nth(0)).to_contain_text("her coat jumps")
+        expect(routed.nth(1)).to_contain_text("00:00:23:12")
+        b_row = f'.frame-row[data-shot-id="{shots["1B"]}"]'
+        expect(page.locator(b_row)).to_have_class(re.compile(r"\bis-routed-target\b.*\brouted-focus\b"))
+        expect(page.locator(f"{b_row} .routed-callout")).to_contain_text("her coat jumps")
+        page.wait_for_function("() => document.querySelector('.routed-focus').getBoundingClientRect().top < innerHeight")
+        assert in_view(page, b_row)
+
+        # Each note links to its shot on this page...
+        routed.nth(1).locator("[data-show-shot]").click()
+        d_row = f'.frame-row[data-shot-id="{shots["1D"]}"]'
+        expect(page.locator(d_row)).to_have_class(re.compile(r"\brouted-focus\b"))
+        expect(page.locator(b_row)).not_to_have_class(re.compile(r"\brouted-focus\b"))
+        page.wait_for_function(f"() => {{ const r = document.querySelector('{d_row}').getBoundingClientRect();"
+                               " return r.top >= 0 && r.top < innerHeight; }")
+        assert page.url.endswith(f"?shot={shots['1D']}")
+        # ...and back to the review page at the note's timecode, with the player there and the note marked.
+        back = page.locator(f"{d_row} .routed-callout [data-back-to-review]")
+        expect(back).to_have_text("Back to review at 00:00:23:12")
+        back.click()
+        page.wait_for_url(f"**/scenes/{scene}/review?t=23.5&note={notes[1]['id']}")
+        page.wait_for_function("() => { const p = document.getElementById('player');"
+                               " return Math.abs(p.currentTime - 23.5) < 0.05 && p.currentShot === 3; }")
+        expect(page.locator("#pin-shot")).to_have_text("1D")
+        expect(page.locator(f'#issue-list .issue[data-id="{notes[1]["id"]}"]')).to_have_class(re.compile(r"\bselected\b"))
+
+        # Stage 8 marks the looks the noted shot draws on.
+        note8 = _pin(live_app, scene, 10, "her coat is the wrong navy", stage=8)
+        notes.append(note8)
+        page.goto(live_app.url(f"/scenes/{scene}/stage/8?shot={shots['1B']}"))
+        marked = page.locator(".element-row.is-routed-target")
+        assert marked.count() >= 1
+        for row in marked.all():
+            assert "1B" in row.get_attribute("data-used-in").split()
+    finally:
+        for note in notes:
+            live_app.http.delete(live_app.url(f"/api/issues/{note['id']}"))
+
+
+def test_stage_11_states_the_frames_redrawn_for_the_take(live_app: LiveApp, rendered: dict, page: Page) -> None:  # noqa: F811
+    """Stage 11's cost statement counts the frames redrawn at Stage 10 for this take beside the clips it charges."""
+    live_app.sign_in(page)
+    scene = live_app.demo["scene_ids"][2]
+    shot = live_app.http.get(live_app.url(f"/api/scenes/{scene}")).json()["shots"][0]
+    assert live_app.http.post(live_app.url(f"/api/shots/{shot['id']}/frames"), json={"kinds": ["start"]}).status_code == 202
+    deadline = time.monotonic() + 60
+    while live_app.http.get(live_app.url(f"/api/shots/{shot['id']}/frames/job")).json().get("job", {}).get("state") != "succeeded":
+        assert time.monotonic() < deadline, "the frames job did not finish"
+        time.sleep(0.2)
+    page.goto(live_app.url(f"/scenes/{scene}/stage/11"))
+    costs = page.locator("#frame-costs")
+    expect(costs.locator(f'[data-cost="frames-spent"][data-code="{shot["code"]}"]')).to_contain_text("charged at Stage 10")
+    expect(costs.locator(f'[data-cost="frames-spent"][data-code="{shot["code"]}"] .num')).to_have_text("4")
+    total = int(page.locator("[data-total]").get_attribute("data-total"))
+    frames = sum(int(n.replace(",", "")) for n in costs.locator('[data-cost^="frames"] .num').all_inner_texts())
+    assert frames >= 4
+    expect(costs.locator("[data-all-credits]")).to_have_attribute("data-all-credits", str(total + frames))
+
+
 # Last in the module: it completes scene 1.
 def test_complete_scene_asks_in_the_page_and_says_what_was_approved(live_app: LiveApp, rendered: dict, page: Page) -> None:  # noqa: F811
     live_app.sign_in(page)

@@ -107,11 +107,14 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     page.locator('#route-buttons .route[data-stage="10"]').click()
     statement = page.locator("#route-statement")
     expect(statement).to_contain_text("1B")
-    expect(statement).to_contain_text("60 credits")
-    page.locator("#go-stage").click()
-    page.wait_for_url(f"**/scenes/{scene}/stage/10")
-    expect(page.locator("#routed-issues")).to_contain_text("her coat jumps")
+    # Every cost: 1B's two frames (8) as well as its clip (60).
+    expect(statement.locator('#route-costs tr.fix[data-code="1B"]')).to_contain_text("2 × 4 = 8")
+    expect(statement.locator("#route-costs [data-total]")).to_have_text("68")
     shot_2 = live.http.get(live.url(f"/api/scenes/{scene}")).json()["shots"][1]["id"]
+    page.locator("#go-stage").click()
+    page.wait_for_url(f"**/scenes/{scene}/stage/10?shot={shot_2}")
+    expect(page.locator("#routed-issues")).to_contain_text("her coat jumps")
+    expect(page.locator(f'.frame-row[data-shot-id="{shot_2}"]')).to_have_class(re.compile(r"\brouted-focus\b"))
     row = page.locator(f'.frame-row[data-shot-id="{shot_2}"]')
     row.locator('[data-regen="start"]').click()
     row = page.locator(f'.frame-row[data-shot-id="{shot_2}"]')
@@ -123,6 +126,9 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     expect(to_render).to_have_count(1)
     assert to_render.first.get_attribute("data-code") == "1B"
     expect(to_render.first.locator("[data-credits]")).to_have_attribute("data-credits", "60")
+    # The statement before Confirm counts the start frame redrawn at Stage 10 too.
+    expect(page.locator('#frame-costs [data-cost="frames-spent"][data-code="1B"] .num')).to_have_text("4")
+    expect(page.locator("#frame-costs [data-all-credits]")).to_have_attribute("data-all-credits", "64")
     page.locator("#confirm-render").click()
     page.wait_for_url(f"**/scenes/{scene}/review**")
     # The review page follows the render shot by shot (the panel stays, offering the take, once it is done).

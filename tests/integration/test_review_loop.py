@@ -38,10 +38,17 @@ def test_pin_route_fix_rerender_ab_and_complete(client):
     assert issue["stage"] == 10 and issue["suggestion"]["stage"] in (8, 10)
 
     routed = client.post(f"/api/scenes/{scene}/route", json={"stage": 10}).json()
-    assert routed["shots"] == ["1B"] and routed["estimated_credits"] == 60
-    assert routed["url"] == f"/scenes/{scene}/stage/10"
-
     shot_1b = cut["shots"][1]["shot_id"]
+    # Every cost of the fix: 1B's two frames (4 each) as well as its 6 s clip (60); the next shot's start frame
+    # continues from 1B's last frame, so what follows if that changes is stated beside it.
+    assert routed["shots"] == ["1B"] and routed["estimated_credits"] == 68
+    costs = routed["costs"]
+    assert [(c["code"], c["frames"], c["frame_credits"], c["clip_credits"]) for c in costs["shots"]] == [("1B", 2, 8, 60)]
+    assert [(f["code"], f["after"], f["frame_credits"], f["clip_credits"]) for f in costs["follows"]] == [("1C", "1B", 4, 80)]
+    assert routed["statement"].startswith("Fixing 1B costs about 68 credits: frames 8 (1B: 2 frames × 4), clips 60 (1B 60).")
+    assert "1C’s start frame follows: 84 credits more" in routed["statement"]
+    assert routed["url"] == f"/scenes/{scene}/stage/10?shot={shot_1b}"
+
     assert client.post(f"/api/shots/{shot_1b}/frames", json={"kinds": ["start"]}).status_code == 202
     work_until_idle(client.rushes)
     detail = client.get(f"/api/scenes/{scene}").json()

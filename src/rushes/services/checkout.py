@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from rushes.services.accounts import balance
 from rushes.services.confirm import scene_plan
+from rushes.services.fix_costs import take_frame_costs
 from rushes.services.snapshot import SceneSnapshot
 from rushes.services.views import media_url
 from rushes.store import models as m
@@ -42,4 +43,8 @@ def checkout(app, session: Session, snap: SceneSnapshot) -> dict:
         "can_confirm": plan.renderable and plan.total_credits <= available and not rendering,
         "price_per_second": app.prices.per_second(plan.spec),
     })
+    # The whole cost of this take, not only what Confirm charges: the frames redrawn for it at Stage 10.
+    frames = take_frame_costs(app, session, snap, body["shots"])
+    body.update({"frames": frames,
+                 "all_credits": plan.total_credits + frames["spent_credits"] + frames["due_credits"]})
     return body

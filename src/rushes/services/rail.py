@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from rushes.domain.stages import Stage
 from rushes.domain.staleness import Freshness, visual_definition_digest
 from rushes.domain.status import SceneStatus, frames_locked
+from rushes.domain.timecode import frame_at, timecode
 from rushes.services.snapshot import SceneSnapshot
 from rushes.store import models as m
 
@@ -176,5 +178,14 @@ def routed_issues(session: Session, scene_id: int, stage: int) -> list[dict]:
     rows = session.scalars(select(m.ReviewIssue).where(
         m.ReviewIssue.scene_id == scene_id, m.ReviewIssue.stage == stage, m.ReviewIssue.deleted_at.is_(None),
         m.ReviewIssue.status.in_(("open", "routed"))).order_by(m.ReviewIssue.id))
+    # Each note carries its way back: the review page at the note's own moment (?t= seeks the player there).
     return [{"id": i.id, "shot_id": i.shot_id, "code": codes.get(i.shot_id, "?"), "category": i.category,
-             "description": i.description, "scene_time": i.scene_time, "status": i.status} for i in rows]
+             "description": i.description, "scene_time": i.scene_time, "timecode": _note_timecode(i),
+             "status": i.status, "review_url": f"/scenes/{scene_id}/review?t={i.scene_time:g}&note={i.id}"}
+            for i in rows]
+
+
+def _note_timecode(issue: m.ReviewIssue) -> str:
+    """The note's own frame at its take's rate, as the review page shows it."""
+    rate = Fraction(issue.rate_num or 24, issue.rate_den or 1)
+    return timecode(issue.frame if issue.frame is not None else frame_at(issue.scene_time, rate), rate)

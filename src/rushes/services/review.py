@@ -8,11 +8,11 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from rushes.domain.costs import clip_credits
 from rushes.domain.issues import STATUS_LABELS, IssueCategory, IssueStatus, status_move_refusal
 from rushes.domain.timecode import DEFAULT_RATE, frame_at, note_text_key, seconds_at, shots_under, timecode
 from rushes.domain.stages import Stage
 from rushes.services.errors import Conflict, NotFound
+from rushes.services.fix_costs import routed_fix_estimate
 from rushes.services.replies import reply_counts
 from rushes.services.views import media_url
 from rushes.store import models as m
@@ -277,13 +277,15 @@ def route(app, scene_id: int, stage: int) -> dict:
         if stage == Stage.SHOT_LIST:
             # A shot-list change cascades to 8, 9, 10: any shot may move, so the estimate covers them all.
             shots = list(snap.shot_ids)
-        estimate = sum(clip_credits(snap.state.shots[snap.shot_ids.index(s)].fields.duration, app.render_spec, app.prices)
-                       for s in shots)
+        # Every cost of the fix: the frames it redraws at Stage 10 as well as the clips Stage 11 re-renders.
+        costs = routed_fix_estimate(app, snap, stage, shots)
         codes = [snap.shot_versions[s].code for s in shots]
+        # The stage opens on the first noted shot (the page scrolls to it and marks it).
+        first = next((s for s in snap.shot_ids if s in {i.shot_id for i in issues}), None)
+        url = f"/scenes/{scene_id}/stage/{stage}" + (f"?shot={first}" if first is not None else "")
         return {"scene_id": scene_id, "stage": stage, "stage_title": Stage(stage).title, "routed": len(issues),
-                "shots": codes, "estimated_credits": estimate, "url": f"/scenes/{scene_id}/stage/{stage}",
-                "statement": f"Re-rendering {', '.join(codes)} will cost about {estimate} credits; "
-                             "unchanged shots are reused at no cost."}
+                "shots": codes, "estimated_credits": costs["total_credits"], "costs": costs, "url": url,
+                "statement": costs["statement"]}
 
 
 def complete_scene(app, scene_id: int, take_id: int | None = None) -> dict:

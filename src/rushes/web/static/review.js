@@ -212,13 +212,26 @@
   if ($('guest-name')) $('guest-name').value = localStorage.getItem('rushes-guest-name') || '';
 
   // ---- routing back and completing ----
+  // Every cost of the fix, shot by shot: frames redrawn at Stage 10 and the clip re-rendered at Stage 11.
+  function costTable(c) {
+    const row = (s, label, cls) => `<tr class="${cls}" data-code="${esc(s.code)}"><td>${esc(label)}</td>
+      <td class="num">${s.frames ? `${s.frames} × ${c.frame_price} = ${s.frame_credits}` : '—'}</td>
+      <td class="num">${s.clip_credits}</td><td class="num">${s.credits}</td></tr>`;
+    return `<table class="grid cost-table" id="route-costs"><thead><tr><th>Shot</th><th class="num">Frames</th>
+      <th class="num">Clip</th><th class="num">Credits</th></tr></thead><tbody>
+      ${c.shots.map((s) => row(s, s.code, 'fix')).join('')}
+      ${c.follows.map((s) => row(s, `${s.code} if ${s.after}’s last frame changes`, 'follows')).join('')}</tbody>
+      <tfoot><tr><th>Total</th><td class="num">${c.frame_credits}</td><td class="num">${c.clip_credits}</td>
+      <td class="num" data-total="${c.total_credits}">${c.total_credits}</td></tr></tfoot></table>`;
+  }
   document.querySelectorAll('#route-buttons .route').forEach((b) => b.addEventListener('click', async () => {
     try {
       const r = await api('POST', `/api/scenes/${sceneId}/route`, {stage: Number(b.dataset.stage)});
       const box = $('route-statement');
       box.classList.remove('hidden');
       box.innerHTML = `<div><strong>${r.routed} issue${r.routed === 1 ? '' : 's'} sent to ${esc(STAGES[r.stage])}.</strong>
-        ${esc(r.statement)}</div><a class="btn btn-primary" id="go-stage" href="${r.url}">Open ${esc(STAGES[r.stage])} →</a>`;
+        ${costTable(r.costs)}<p class="small muted">${esc(r.statement)}</p></div>
+        <a class="btn btn-primary" id="go-stage" href="${r.url}">Open ${esc(STAGES[r.stage])} →</a>`;
       await loadIssues();
     } catch (err) { alert(err.message); }
   }));
@@ -299,7 +312,15 @@
     window.RushesCompare.open(cut, Number(btn.dataset.index)).catch((err) => window.Rushes.toast(err.message, 'error'));
   }));
 
-  loadIssues();
+  // A routed note's way back from its stage: ?t=SECONDS puts the playhead there, ?note=ID marks the note.
+  const wanted = new URLSearchParams(location.search);
+  const seekTo = Number(wanted.get('t'));
+  if (wanted.has('t') && Number.isFinite(seekTo)) player.seek(Math.min(Math.max(0, seekTo), cut.duration || seekTo));
+  loadIssues().then(() => {
+    const note = Number(wanted.get('note'));
+    const li = note && document.querySelector(`#issue-list .issue[data-id="${note}"]`);
+    if (li) { li.classList.add('selected'); li.scrollIntoView({block: 'nearest'}); }
+  });
   pollTake();
   window.rushesReview = {player, cut, reloadIssues: loadIssues, issues: () => issues};
 })();
