@@ -352,6 +352,11 @@ def test_routing_states_every_cost_and_the_stage_opens_on_the_noted_shot(live_ap
         expect(page.locator("#pin-shot")).to_have_text("1D")
         expect(page.locator(f'#issue-list .issue[data-id="{notes[1]["id"]}"]')).to_have_class(re.compile(r"\bselected\b"))
 
+        # Stage 9 marks the shot's prompt card the same way.
+        notes.append(_pin(live_app, scene, 15, "Tom's line is rushed", stage=9))
+        page.goto(live_app.url(f"/scenes/{scene}/stage/9?shot={shots['1C']}"))
+        expect(page.locator(f'.prompt-card[data-shot-id="{shots["1C"]}"]')).to_have_class(re.compile(r"\brouted-focus\b"))
+        expect(page.locator(f'.prompt-card[data-shot-id="{shots["1C"]}"] .routed-callout')).to_contain_text("00:00:15:00")
         # Stage 8 marks the looks the noted shot draws on.
         note8 = _pin(live_app, scene, 10, "her coat is the wrong navy", stage=8)
         notes.append(note8)
