@@ -23,10 +23,10 @@
 
   async function act(button, action, onDone) {
     const cost = button.dataset.cost;
-    const ask = action === 'resubmit'
-      ? `Resubmit this shot? Rushes charges nothing more, but if the first submit reached the provider it bills this render twice (up to ${cost} credits more there).`
-      : `Abandon this shot? Its ${cost} credits are refunded and it will not render in this take.`;
-    if (!window.confirm(ask)) return;
+    const question = action === 'resubmit'
+      ? {title: 'Resubmit this shot?', confirm: 'Resubmit', lines: [`Rushes charges nothing more, but if the first submit reached the provider it bills this render twice (up to ${cost} credits more there).`]}
+      : {title: 'Abandon this shot?', confirm: `Abandon · refund ${cost}`, danger: true, lines: [`Its ${cost} credits are refunded and it will not render in this take.`]};
+    if (!(await window.Rushes.ask({...question, cancel: 'Keep waiting', id: 'attention-ask'}))) return;
     button.disabled = true;
     try {
       await window.Rushes.api('POST', `/api/jobs/${button.dataset.jobId}/${action}`);

@@ -109,7 +109,7 @@
         player.seek(finding.scene_time);
       }
     } catch (err) {
-      if (window.Rushes.toast) window.Rushes.toast(err.message, 'error'); else alert(err.message);
+      window.Rushes.toast(err.message, 'error');
     }
   });
   load();

@@ -117,8 +117,12 @@
     const li = e.target.closest('.issue'); if (!li) return;
     const id = Number(li.dataset.id);
     if (e.target.closest('.delete')) {
-      if (!confirm('Delete this issue?')) return;
-      await api('DELETE', `/api/issues/${id}`); await loadIssues(); return;
+      const issue = issues.find((i) => i.id === id);
+      const yes = await window.Rushes.ask({title: 'Delete this note?', lines: [issue ? `“${issue.description}” at ${tc(issue.frame / FPS)}` : ''],
+        confirm: 'Delete note', cancel: 'Keep it', danger: true});
+      if (!yes) return;
+      try { await api('DELETE', `/api/issues/${id}`); } catch (err) { window.Rushes.refuse(li.querySelector('.issue-body'), err.message); return; }
+      await loadIssues(); return;
     }
     if (e.target.closest('.edit')) { editIssue(li, issues.find((i) => i.id === id)); return; }
     if (e.target.closest('.issue-seek') || e.target.closest('.issue-text')) selectIssue(id);
@@ -136,7 +140,7 @@
         await api('PATCH', `/api/issues/${issue.id}`, {description: body.querySelector('.edit-text').value,
                                                         stage: Number(body.querySelector('.edit-stage').value)});
         await loadIssues();
-      } catch (err) { alert(err.message); }
+      } catch (err) { window.Rushes.refuse(body.querySelector('.edit-text'), err.message, {revert: false}); }
     };
   }
 
@@ -233,7 +237,7 @@
         ${costTable(r.costs)}<p class="small muted">${esc(r.statement)}</p></div>
         <a class="btn btn-primary" id="go-stage" href="${r.url}">Open ${esc(STAGES[r.stage])} →</a>`;
       await loadIssues();
-    } catch (err) { alert(err.message); }
+    } catch (err) { window.Rushes.refuse(b, err.message); }
   }));
   // Complete Scene asks and answers in review-complete.js.
   const takeSelect = $('take-select');
@@ -302,8 +306,10 @@
   }
   if ($('progress-shots')) window.RushesAttention.wire($('progress-shots'));
   if ($('cancel-take')) $('cancel-take').addEventListener('click', async () => {
-    if (!confirm('Cancel this render? Shots not yet sent are refunded.')) return;
-    try { await api('POST', `/api/takes/${takeId}/cancel`); } catch (err) { alert(err.message); }
+    const yes = await window.Rushes.ask({title: 'Cancel this render?', confirm: 'Cancel render', cancel: 'Keep rendering', danger: true,
+      lines: ['Shots not yet sent to the renderer are refunded; a shot already rendering is kept and stays charged.']});
+    if (!yes) return;
+    try { await api('POST', `/api/takes/${takeId}/cancel`); } catch (err) { window.Rushes.refuse($('cancel-take'), err.message); }
   });
 
   // ---- compare a shot's versions (review-compare.js) ----
