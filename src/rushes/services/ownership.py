@@ -33,12 +33,14 @@ def _via_shot(shot_ids) -> Select:
 
 
 def _media(key: str) -> Select:
-    """Every scene whose frames or clips (picture, poster, thumbnail strip) use this content."""
+    """Every scene whose frames, clips (picture, poster, thumbnail strip) or notes' stills use this content."""
     shots = union(
         select(m.Frame.shot_id).where(m.Frame.media_key == key),
         select(m.Clip.shot_id).where(m.Clip.media_key == key),
         select(m.Clip.shot_id).where(m.Clip.poster_key == key),
         select(m.Clip.shot_id).where(m.Clip.strip_key == key),
+        # A note's still (its frame with the drawing) is seen by whoever may see the note.
+        select(m.ReviewIssue.shot_id).where(m.ReviewIssue.still_key == key, m.ReviewIssue.deleted_at.is_(None)),
     )
     return _via_shot(shots)
 

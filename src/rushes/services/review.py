@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 from fractions import Fraction
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from rushes.domain.drawing import DrawingRefused, clean_drawing
 from rushes.domain.issues import STATUS_LABELS, IssueCategory, IssueStatus, status_move_refusal
 from rushes.domain.timecode import DEFAULT_RATE, frame_at, note_text_key, seconds_at, shots_under, timecode
 from rushes.domain.stages import Stage
@@ -18,6 +20,7 @@ from rushes.services.views import media_url
 from rushes.store import models as m
 
 OPEN = ("open", "routed")
+log = logging.getLogger(__name__)
 
 
 def latest_take(session, scene_id: int) -> m.Take | None:
@@ -92,7 +95,8 @@ def issue_view(issue: m.ReviewIssue, code: str | None = None, replies: int = 0) 
             "category": issue.category, "category_label": category.label, "description": issue.description,
             "stage": issue.stage, "stage_title": Stage(issue.stage).title, "suggestion": issue.suggestion,
             "overridden": issue.overridden, "status": issue.status, "addressed_by_clip_id": issue.addressed_by_clip_id,
-            "author": issue.author_name, "created_at": issue.created_at.isoformat(), "replies": replies}
+            "author": issue.author_name, "created_at": issue.created_at.isoformat(), "replies": replies,
+            "drawing": issue.drawing, "still_url": media_url(issue.still_key) if issue.still_key else None}
 
 
 def list_issues(session, scene_id: int, include_closed: bool = True, after: tuple[float, int] | None = None,
@@ -189,6 +193,10 @@ def pin_issue_in(app, session, scene_id: int, body: dict) -> dict:
     # The frame is the truth; a time in seconds is placed on the frame it shows.
     frame = int(body["frame"]) if body.get("frame") is not None else frame_at(float(body["scene_time"]))
     out_frame = body.get("out_frame")
+    try:
+        drawing = clean_drawing(body.get("drawing"))
+    except DrawingRefused as refused:
+        raise Conflict(str(refused)) from None
     if out_frame is not None and int(out_frame) < frame:
         raise Conflict(f"a range ends after it starts: out frame {out_frame} is before in frame {frame}")
     scene_time = seconds_at(frame)
@@ -211,7 +219,8 @@ def pin_issue_in(app, session, scene_id: int, body: dict) -> dict:
                           overridden=_overridden(stage, category.value, suggestion),
                           author_user_id=body.get("author_user_id"), author_name=body.get("author_name"),
                           frame=frame, out_frame=int(out_frame) if out_frame is not None else None,
-                          rate_num=DEFAULT_RATE.numerator, rate_den=DEFAULT_RATE.denominator, text_key=key)
+                          rate_num=DEFAULT_RATE.numerator, rate_den=DEFAULT_RATE.denominator, text_key=key,
+                          drawing=drawing, still_key=_still(app, session, slot, shot_time, drawing))
     try:
         with session.begin_nested():  # a twin written at the same moment loses here, not with a 500
             session.add(issue)
@@ -219,6 +228,27 @@ def pin_issue_in(app, session, scene_id: int, body: dict) -> dict:
     except IntegrityError:
         raise Conflict(_same_note(frame)) from None
     return issue_view(issue, slot.code)
+
+
+def _still(app, session, slot: m.TakeSlot, shot_time: float, drawing: list[dict] | None) -> str | None:
+    """The note's frame with its drawing burned in, stored like a poster; None when there is nothing to burn.
+
+    Made inline, in the request: it is one seek and one decode of a clip already in the media store (tens of
+    milliseconds), so the note and its still are there together and no job can leave a note without one.
+    A clip that cannot be decoded keeps the note (its words and shapes matter more) without a still.
+    """
+    if not drawing or slot.clip_id is None:
+        return None
+    from rushes.media.marked_still import marked_still
+    from rushes.media.probe import CorruptClip
+
+    clip = session.get(m.Clip, slot.clip_id)
+    try:
+        still = marked_still(app.media.read(clip.media_key), shot_time, drawing)
+    except (CorruptClip, OSError) as err:
+        log.warning("no still for a note on clip %s: %s", clip.id, err)
+        return None
+    return app.media.put(still, "jpg")
 
 
 def _same_note(frame: int) -> str:

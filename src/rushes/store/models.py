@@ -293,6 +293,9 @@ class ReviewIssue(Created, Base):
     rate_num: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     rate_den: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     text_key: Mapped[str | None] = mapped_column(String(64))  # the normalised words, for the duplicate rule
+    # Shapes drawn on the picture, in coordinates normalised to it (see rushes.domain.drawing).
+    drawing: Mapped[list | None] = mapped_column(JSON)
+    still_key: Mapped[str | None] = mapped_column(String(80))  # the note's frame with its drawing, for exports
 
 
 class NoteReply(Created, Base):

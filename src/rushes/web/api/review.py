@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import Field
+from pydantic import Field, field_validator
 from sqlalchemy.orm import Session
 
+from rushes.domain.drawing import MAX_SHAPES, DrawingRefused, clean_drawing
 from rushes.domain.issues import IssueCategory
 from rushes.domain.text import MAX_ID
 from rushes.services import review
@@ -34,6 +35,16 @@ class IssueIn(ApiModel):
     take_id: BodyId | None = None
     shot_id: BodyId | None = None
     guest_name: str | None = Field(None, max_length=80)  # a guest's own name; members are known already
+    # Shapes drawn on the note's frame, normalised to the picture; see rushes.domain.drawing.
+    drawing: list[dict[str, Any]] | None = Field(None, max_length=MAX_SHAPES)
+
+    @field_validator("drawing", mode="after")
+    @classmethod
+    def _drawable(cls, value: list | None) -> list | None:
+        try:
+            return clean_drawing(value)
+        except DrawingRefused as refused:
+            raise ValueError(str(refused)) from None
 
 
 class IssuePatch(ApiModel):
