@@ -103,7 +103,7 @@
       const badge = row.querySelector('.issue-badge');
       badge.textContent = n; badge.classList.toggle('hidden', n === 0);
     });
-    document.dispatchEvent(new CustomEvent('rushes:issues-rendered'));
+    document.dispatchEvent(new CustomEvent('rushes:issues-rendered', {detail: {issues}}));
   }
   async function loadIssues() { issues = await api('GET', `/api/scenes/${sceneId}/issues`); renderIssues(); }
   // Another part of the page wrote a note (QC's Accept): show it.
@@ -203,6 +203,7 @@
       const range = window.Rushes.noteRange ? window.Rushes.noteRange(player.currentTime) : {};
       await api('POST', `/api/scenes/${sceneId}/issues`, {scene_time: player.currentTime, category: categoryInput().value,
         description: text, stage: Number($('issue-stage').value), take_id: takeId, ...range,
+        ...(window.Rushes.noteDrawing ? window.Rushes.noteDrawing() : {}),
         ...(guestName ? {guest_name: guestName.value.trim()} : {})});
       if (guestName) localStorage.setItem('rushes-guest-name', guestName.value.trim());
       $('issue-text').value = ''; $('suggestion').classList.add('hidden'); suggestion = null; stageTouched = false;

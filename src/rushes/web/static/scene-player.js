@@ -28,6 +28,8 @@
  * Events (CustomEvent, bubbling, composed)
  *   shotchange {index, code} · timeupdate {currentTime} · ended · pinclick {id, time} ·
  *   proposalclick {id, time} · ready.
+ * Slots
+ *   overlay      children with slot="overlay" lie over the picture, in fullscreen too (drawings on notes).
  * Keys (when the element has focus): Space play/pause · K pause · L play, again 2x, 4x ·
  *   J reverse shuttle 1x, 2x, 4x (emulated by repeated backward seeks) · , . and ← → frame step ·
  *   ↑ [ previous shot · ↓ ] next shot · Home/End · M mute · F fullscreen · O loop shot.
@@ -86,6 +88,7 @@
         <div class="sp-slate" hidden><div class="sp-slate-code"></div><div class="sp-slate-state"></div>
           <div class="sp-slate-reason"></div></div>
         <div class="sp-badge"><span class="sp-badge-code"></span><span class="sp-badge-index"></span></div>
+        <slot name="overlay"></slot>
       </div>
       <div class="sp-timeline" part="timeline">
         <div class="sp-pins"></div>
