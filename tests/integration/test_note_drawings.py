@@ -69,6 +69,21 @@ def test_a_range_note_with_a_drawing_keeps_its_shapes_and_a_still_with_them_burn
     assert near(still.getpixel((round(0.8 * (w - 1)), round(0.2 * (h - 1)))), (77, 171, 247))  # the arrow
     assert not near(still.getpixel((round(0.4 * (w - 1)), round(0.45 * (h - 1)))), (255, 77, 77), 20)  # the picture
 
+    # The exports carry the note's still: the CSV's still column and the OTIO marker's metadata.
+    import csv
+
+    import opentimelineio as otio
+
+    take_id = listed[note["id"]]["take_id"]
+    with api_client(app, "reviewer") as client:
+        rows = list(csv.DictReader(io.StringIO(client.get(f"/api/takes/{take_id}/export/csv").text)))
+        timeline = otio.adapters.read_from_string(client.get(f"/api/takes/{take_id}/export/otio").text, "otio_json")
+    [row] = [r for r in rows if r["note_id"] == str(note["id"])]
+    assert row["still"].endswith(note["still_url"])
+    markers = [mk for clip in timeline.find_clips() for mk in clip.markers
+               if mk.metadata["rushes"]["note_id"] == note["id"]]
+    assert markers and markers[0].metadata["rushes"]["still"].endswith(note["still_url"])
+
 
 BAD = [
     [{**RED_BOX, "points": [[0.2, 0.2], [0.6, 1.2]]}],

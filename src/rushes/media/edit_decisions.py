@@ -55,6 +55,7 @@ class NoteMark:
     author: str
     text: str
     replies: int = 0
+    still: str | None = None  # the note's frame with its drawing, when it has one
 
 
 @dataclass
@@ -130,7 +131,7 @@ def timeline(sheet: CutSheet) -> otio.schema.Timeline:
             color=CATEGORY_COLOURS.get(note.category, otio.schema.MarkerColor.PURPLE),
             metadata={"rushes": {"note_id": note.note_id, "category": note.category, "stage": note.stage,
                                  "status": note.status, "author": note.author, "replies": note.replies,
-                                 "scene_frame": note.frame}}))
+                                 "scene_frame": note.frame, "still": note.still}}))
     return cut
 
 
@@ -153,7 +154,8 @@ def notes_csv(sheet: CutSheet) -> str:
         # The out point as the review page shows it: the note's last frame (a one-frame note ends where it starts).
         last = max(note.out_frame, note.frame + 1) - 1
         shots = sheet.shots_over(note)
-        still = next((s.poster for s in shots if s.poster), "")
+        # The note's own still (its frame with the drawing) or else the shot's poster.
+        still = note.still or next((s.poster for s in shots if s.poster), "")
         writer.writerow([timecode(note.frame, sheet.rate), timecode(last, sheet.rate), note.frame, last,
                          " ".join(s.code for s in shots), note.category, note.stage, note.status, note.author,
                          _inert(note.text), note.replies, still, note.note_id])

@@ -80,7 +80,8 @@ def cut_sheet(session: Session, take_id: int, base_url: str = "") -> CutSheet:
         frame = min(frame, last)
         out_frame = min(max(out_frame, frame + 1), start)
         notes.append(NoteMark(issue.id, frame, out_frame, issue.shot_id, issue.category, issue.stage,
-                              issue.status, issue.author_name or "", issue.description, counts.get(issue.id, 0)))
+                              issue.status, issue.author_name or "", issue.description, counts.get(issue.id, 0),
+                              f"{base_url}{media_url(issue.still_key)}" if issue.still_key else None))
     return CutSheet(f"Scene {scene.number} · {scene.title} · take {take.number}", rate, shots, notes)
 
 
