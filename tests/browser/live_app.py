@@ -13,6 +13,7 @@ Every route checks access, so:
 from __future__ import annotations
 
 import itertools
+import time
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -74,6 +75,17 @@ class LiveApp:
 
 
 _counter = itertools.count(1)
+
+
+def wait_for_take(app: LiveApp, take_id: int, timeout: float = 90) -> dict:
+    """The take once it has finished (its jobs all ended), polled through the API as the owner."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        take = app.http.get(app.url(f"/api/takes/{take_id}")).json()
+        if take["finished"]:
+            return take
+        time.sleep(0.2)
+    raise AssertionError(f"take {take_id} did not finish")
 
 
 def start_live_app(root: Path, **overrides) -> tuple[LiveApp, object, threading.Thread]:

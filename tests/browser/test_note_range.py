@@ -18,18 +18,24 @@ def seek(page: Page, seconds: float) -> None:
     page.wait_for_function(f"() => Math.abs(document.getElementById('player').currentTime - {seconds}) < 0.05")
 
 
-def test_a_range_note_is_marked_with_i_and_o_and_triaged(live_app: LiveApp, page: Page) -> None:  # noqa: F811
+def open_review_and_mark(live_app: LiveApp, page: Page, role: str, start: float, end: float) -> str:
+    """A rendered scene's review page signed in as `role`, with I and O pressed at `start` and `end`."""
     scene_id = live_app.demo["scene_ids"][1]
     rendered(live_app, scene_id)
     page.set_viewport_size({"width": 1440, "height": 900})
-    editor = live_app.sign_in(page, role="editor")
+    email = live_app.sign_in(page, role=role)
     page.goto(live_app.url(f"/scenes/{scene_id}/review"))
     page.wait_for_function("() => document.getElementById('player').duration > 0")
-
-    seek(page, 1.0)
+    seek(page, start)
     page.locator("body").press("i")
-    seek(page, 2.5)
+    seek(page, end)
     page.locator("body").press("o")
+    return email
+
+
+def test_a_range_note_is_marked_with_i_and_o_and_triaged(live_app: LiveApp, page: Page) -> None:  # noqa: F811
+    scene_id = live_app.demo["scene_ids"][1]
+    editor = open_review_and_mark(live_app, page, "editor", 1.0, 2.5)
     expect(page.locator("#note-range")).to_contain_text("Range 00:00:01:00 – 00:00:02:12 (37 frames)")
     page.locator("#issue-text").fill("The lamp flickers through the whole push-in")
     page.locator("#pin-issue").click()

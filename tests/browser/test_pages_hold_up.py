@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from rushes.services.confirm import confirm_take
-from tests.browser.live_app import LiveApp, live_app  # noqa: F401  (fixture)
+from tests.browser.live_app import LiveApp, live_app, wait_for_take  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 SHOTS_DIR = Path(__file__).resolve().parents[2] / "test-results" / "pages"
@@ -33,14 +33,6 @@ def sized(chromium, request, live_app):  # noqa: ANN001,F811
     context.close()
 
 
-def wait_for_take(app: LiveApp, take_id: int, timeout: float = 90) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        take = app.http.get(app.url(f"/api/takes/{take_id}")).json()
-        if take["finished"]:
-            return take
-        time.sleep(0.2)
-    raise AssertionError(f"take {take_id} did not finish")
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.live_app import LiveApp, live_app  # noqa: F401  (fixture)
-from tests.browser.test_note_range import seek
-from tests.browser.test_roles import OVERFLOW_JS, rendered, shoot
+from tests.browser.test_note_range import open_review_and_mark, seek
+from tests.browser.test_roles import OVERFLOW_JS, shoot
 
 pytestmark = pytest.mark.browser
 PIXEL_JS = """([x, y]) => {
@@ -33,16 +33,7 @@ def drag(page: Page, start: tuple[float, float], end: tuple[float, float]) -> No
 
 def test_a_range_note_with_a_drawing_is_shown_during_playback(live_app: LiveApp, page: Page) -> None:  # noqa: F811
     scene_id = live_app.demo["scene_ids"][1]
-    rendered(live_app, scene_id)
-    page.set_viewport_size({"width": 1440, "height": 900})
-    live_app.sign_in(page, role="reviewer")
-    page.goto(live_app.url(f"/scenes/{scene_id}/review"))
-    page.wait_for_function("() => document.getElementById('player').duration > 0")
-
-    seek(page, 1.0)
-    page.locator("body").press("i")
-    seek(page, 2.5)
-    page.locator("body").press("o")
+    open_review_and_mark(live_app, page, "reviewer", 1.0, 2.5)
     expect(page.locator("#note-range")).to_contain_text("Range 00:00:01:00 – 00:00:02:12")
 
     # Draw opens the tools, pauses and goes to the note's in frame: the still is made from that frame.

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from rushes.services.confirm import confirm_take
 from rushes.services.users import add_member
-from tests.browser.live_app import LiveApp, live_app  # noqa: F401  (fixture)
+from tests.browser.live_app import LiveApp, live_app, wait_for_take  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 SIZES = [(1024, 768), (1440, 900)]
@@ -37,14 +36,6 @@ CONTROLS_JS = """() => {
 OVERFLOW_JS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
-def wait_for_take(app: LiveApp, take_id: int, timeout: float = 90) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        take = app.http.get(app.url(f"/api/takes/{take_id}")).json()
-        if take["finished"]:
-            return take
-        time.sleep(0.2)
-    raise AssertionError(f"take {take_id} did not finish")
 
 
 def rendered(app: LiveApp, scene_id: int) -> None:

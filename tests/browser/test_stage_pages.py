@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from rushes.services.confirm import confirm_take
-from tests.browser.live_app import LiveApp, live_app  # noqa: F401  (fixture)
+from tests.browser.live_app import LiveApp, live_app, wait_for_take  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 NEW_ACTION = "Mara slams the logbook shut and stares at the radio."
@@ -23,14 +23,6 @@ def shoot(page: Page, tmp_path: Path, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"))
 
 
-def wait_for_take(app: LiveApp, take_id: int, timeout: float = 90) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        take = app.http.get(app.url(f"/api/takes/{take_id}")).json()
-        if take["finished"]:
-            return take
-        time.sleep(0.2)
-    raise AssertionError(f"take {take_id} did not finish")
 
 
 def scene_shots(app: LiveApp, scene_id: int) -> list[dict]:

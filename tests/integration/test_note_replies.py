@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from rushes.store import models as m
-from rushes.web.app import create_app
 from tests.integration.conftest import anonymous_client, api_client, cookie_client
-
-
-@pytest.fixture
-def world(two_studios, tmp_path):
-    rushes, ours, theirs = two_studios(tmp_path)
-    app = create_app(rushes, run_worker=False, load_demo=False)
-    yield rushes, app, ours, theirs
-    rushes.db.dispose()
+from tests.integration.test_access import world  # noqa: F401  (fixture: two studios and their app)
 
 
 def reply_rows(rushes) -> int:
