@@ -24,6 +24,7 @@ bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_streams.py
 	$(BIN)/python bench/bench_integrity.py
 	$(BIN)/python bench/bench_qc.py
+	$(BIN)/python bench/bench_quota.py
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
