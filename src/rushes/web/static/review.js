@@ -297,6 +297,11 @@
     $('progress-summary').textContent = unready.length
       ? `finished — ${ready} of ${cut.shots.length} shots ready; ${unready.join(', ')} did not render`
       : `finished — all ${cut.shots.length} shots ready`;
+    const head = document.querySelector('#render-progress .progress-head strong');
+    if (head) head.textContent = `Take ${cut.take.number} rendered`;
+    // A question about cancelling a render that has just ended no longer has anything to ask.
+    const cancelAsk = document.getElementById('ask-dialog');
+    if (cancelAsk && /Cancel this render/.test(cancelAsk.textContent)) cancelAsk.querySelector('[data-answer="no"]').click();
     const complete = $('complete-scene');
     if (complete) {
       complete.disabled = unready.length > 0;
