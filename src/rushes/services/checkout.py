@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from rushes.services.accounts import balance
-from rushes.services.confirm import scene_plan
+from rushes.services.confirm import _latest_take_is_whole, scene_plan
 from rushes.services.fix_costs import take_frame_costs
 from rushes.services.snapshot import SceneSnapshot
 from rushes.services.views import media_url
@@ -40,7 +40,9 @@ def checkout(app, session: Session, snap: SceneSnapshot) -> dict:
         "balance_after": available - plan.total_credits,
         "affordable": plan.total_credits <= available,
         "rendering_take_id": snap.latest_take.id if rendering else None,
-        "can_confirm": plan.renderable and plan.total_credits <= available and not rendering,
+        # The same rule Confirm enforces: a take that already matches every shot is not bought again.
+        "nothing_to_render": (nothing := not plan.to_render and _latest_take_is_whole(session, snap)),
+        "can_confirm": plan.renderable and plan.total_credits <= available and not rendering and not nothing,
         "price_per_second": app.prices.per_second(plan.spec),
     })
     # The whole cost of this take, not only what Confirm charges: the frames redrawn for it at Stage 10.
