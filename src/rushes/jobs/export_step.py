@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from rushes.jobs.queue import end_job, now
+from rushes.jobs.queue import end_job, now, start_local_job
 from rushes.media.cut_export import assemble_cut
 from rushes.services.exports import reels_of
 
@@ -15,15 +15,9 @@ log = logging.getLogger("rushes.worker")
 def step_export(rushes, job_id: int, owner: str) -> None:
     from rushes.jobs.steps import locked_job
 
-    with rushes.db.session() as session:
-        job = locked_job(session, job_id, owner)
-        if job.cancel_requested:
-            end_job(session, job, "cancelled", "cancelled before the export ran")
-            return
-        # Like QC, nothing leaves the machine and nothing is billed: a crash simply builds it again.
-        job.attempt += 1
-        job.updated_at = now()
-        take_id = int(job.payload["take_id"])
+    take_id = start_local_job(rushes, job_id, owner, "the export")
+    if take_id is None:
+        return
     began = time.perf_counter()
     reels, rate = reels_of(rushes, take_id)
 

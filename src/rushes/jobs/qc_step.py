@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from rushes.jobs.queue import end_job, now
+from rushes.jobs.queue import end_job, now, start_local_job
 from rushes.services.qc import measure_take, store_findings
 from rushes.store import models as m
 
@@ -15,15 +15,9 @@ log = logging.getLogger("rushes.worker")
 def step_qc(rushes, job_id: int, owner: str) -> None:
     from rushes.jobs.steps import locked_job
 
-    with rushes.db.session() as session:
-        job = locked_job(session, job_id, owner)
-        if job.cancel_requested:
-            end_job(session, job, "cancelled", "cancelled before QC ran")
-            return
-        # No "submitting" here: nothing leaves the machine, so a crash simply runs QC again.
-        job.attempt += 1
-        job.updated_at = now()
-        take_id = int(job.payload["take_id"])
+    take_id = start_local_job(rushes, job_id, owner, "QC")
+    if take_id is None:
+        return
     began = time.perf_counter()
     findings = measure_take(rushes, take_id)
     seconds = time.perf_counter() - began
@@ -35,3 +29,4 @@ def step_qc(rushes, job_id: int, owner: str) -> None:
         job.progress = 1.0
         end_job(session, job, "succeeded")
     log.info("take %s: QC found %d in %.2f s", take_id, added, seconds)
+

@@ -135,3 +135,19 @@ def finish_take_if_done(session: Session, take: m.Take) -> bool:
     # Quality control looks at the take before the filmmaker does: enqueued with the finish, never lost.
     enqueue_qc(session, take)
     return True
+
+
+def start_local_job(rushes, job_id: int, owner: str, what: str) -> int | None:
+    """Begin a whole-take job that runs on this machine (QC, export): the take it is for, or None when it
+    was cancelled first. No "submitting" state: nothing leaves the machine or is billed, so a crash simply
+    runs it again."""
+    from rushes.jobs.steps import locked_job
+
+    with rushes.db.session() as session:
+        job = locked_job(session, job_id, owner)
+        if job.cancel_requested:
+            end_job(session, job, "cancelled", f"cancelled before {what} ran")
+            return None
+        job.attempt += 1
+        job.updated_at = now()
+        return int(job.payload["take_id"])
