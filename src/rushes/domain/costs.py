@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 from rushes.domain.artifacts import RenderSpec
 
@@ -24,7 +24,7 @@ class PriceTable:
     def per_second(self, spec: RenderSpec) -> int:
         rates = self.video.get(f"{spec.model}@{spec.resolution}") or self.video.get(spec.model)
         if rates is None:
-            raise UnknownModel(f"no price for video model {spec.model!r}; add it to RUSHES_VIDEO_PRICES")
+            raise UnknownModel(f"no price for video model {spec.model!r}; the model cards are in providers/video/models.py")
         return int(rates["audio" if spec.generate_audio else "silent"])
 
 

@@ -57,6 +57,10 @@ class IssueStatus(StrEnum):
     WONT_FIX = "wont_fix"
 
 
+# Notes still waiting on somebody: counted on the Hub, the rail and the film's notes.
+OPEN_STATUSES: tuple[IssueStatus, ...] = (IssueStatus.OPEN, IssueStatus.ROUTED)
+
+
 # What a person may move a note to from each status; routing and rendering set the others.
 STATUS_MOVES: dict[IssueStatus, frozenset[IssueStatus]] = {
     IssueStatus.OPEN: frozenset({IssueStatus.RESOLVED, IssueStatus.WONT_FIX}),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from rushes.domain.artifacts import RenderSpec
 from rushes.domain.costs import PriceTable, clip_credits, render_seconds
+from rushes.domain.render_choice import Selection
 from rushes.domain.staleness import Freshness, SceneAssessment
 
 
@@ -15,7 +17,7 @@ class ShotPlan:
     shot_id: int
     code: str
     index: int
-    decision: str  # reuse | render | blocked
+    decision: str  # reuse | render | blocked | keep (not ticked: keeps its clip, or stays unrendered)
     reason: str
     inputs: dict
     inputs_digest: str
@@ -24,6 +26,8 @@ class ShotPlan:
     credits: int
     reuse_clip_id: int | None = None
     blockers: tuple[str, ...] = ()
+    variants: int = 1  # videos asked of the provider in this shot's one request (domain/draws.py)
+    retake: bool = False  # a new draw of unchanged inputs
 
     def as_dict(self) -> dict:
         return {
@@ -37,6 +41,9 @@ class ShotPlan:
             "reuse_clip_id": self.reuse_clip_id,
             "blockers": list(self.blockers),
             "inputs_digest": self.inputs_digest,
+            "variants": self.variants,
+            "retake": self.retake,
+            "unit_credits": self.credits // max(1, self.variants),
         }
 
 
@@ -69,7 +76,9 @@ class TakePlan:
             "shots": [s.as_dict() for s in self.shots],
             "total_credits": self.total_credits,
             "render_count": len(self.to_render),
+            "video_count": sum(s.variants for s in self.to_render),
             "reuse_count": sum(1 for s in self.shots if s.decision == "reuse"),
+            "keep_count": sum(1 for s in self.shots if s.decision == "keep"),
             "blocked": [{"code": s.code, "blockers": list(s.blockers)} for s in self.blocked],
             "renderable": self.renderable,
         }
@@ -80,14 +89,24 @@ def plan_take(
     reusable: Mapping[int, Mapping[str, int]],
     spec: RenderSpec,
     prices: PriceTable,
+    selection: Selection | None = None,
+    current: Mapping[int, tuple[int, dict, str]] | None = None,
 ) -> TakePlan:
-    """Plan a take; `reusable` maps shot id -> {clip inputs digest: clip id} over every kept clip."""
+    """Plan a take; `reusable` maps shot id -> {clip inputs digest: clip id} over every kept clip.
+
+    A shot that needs a render (or is blocked) but is not in `selection` is kept as it is: its current
+    clip (`current`: shot id -> (clip id, inputs, digest)) stays in the take with the inputs it was
+    made from, so it still reads as stale; a shot with no clip stays unrendered (an empty digest
+    matches nothing, so the scene reads as Outdated until it is rendered).
+    """
+    selection = selection or Selection()
+    current = current or {}
     plans = []
     for shot in assessment.shots:
         clip = shot.clip
         duration = float(clip.expected_inputs["duration"])
         seconds = render_seconds(duration, spec.model)
-        common = dict(
+        common: dict[str, Any] = dict(
             shot_id=shot.shot_id,
             code=shot.code,
             index=shot.index,
@@ -98,7 +117,15 @@ def plan_take(
         )
         match = reusable.get(shot.shot_id, {}).get(clip.expected_digest)
         blockers = tuple(shot.blockers())
-        if blockers:
+        if match is None and not selection.includes(shot.shot_id):
+            kept = current.get(shot.shot_id)
+            if kept is not None:
+                plans.append(ShotPlan(decision="keep", reason="not ticked: keeps the clip it has", credits=0,
+                                      reuse_clip_id=kept[0], **{**common, "inputs": kept[1], "inputs_digest": kept[2]}))
+            else:
+                plans.append(ShotPlan(decision="keep", reason="not ticked: stays unrendered", credits=0,
+                                      **{**common, "inputs_digest": ""}))
+        elif blockers:
             plans.append(ShotPlan(decision="blocked", reason="; ".join(blockers), credits=0, blockers=blockers, **common))
         elif match is not None:
             plans.append(ShotPlan(decision="reuse", reason="clip matches current inputs", credits=0, reuse_clip_id=match, **common))
@@ -106,3 +133,10 @@ def plan_take(
             why = "no clip yet" if clip.freshness == Freshness.MISSING else "; ".join(clip.reasons) or "inputs changed"
             plans.append(ShotPlan(decision="render", reason=why, credits=clip_credits(duration, spec, prices), **common))
     return TakePlan(assessment.scene_id, spec, tuple(plans))
+
+
+def picks_without_render(plan: TakePlan, selection: Selection) -> list[str]:
+    """Codes of ticked shots that have nothing to buy (their clip already matches)."""
+    if selection.shot_ids is None:
+        return []
+    return [s.code for s in plan.shots if s.shot_id in selection.shot_ids and s.decision == "reuse"]

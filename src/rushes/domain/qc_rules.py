@@ -231,7 +231,7 @@ def check_cut(out: ShotMaterial, into: ShotMaterial) -> list[Finding]:
     clip_in, steps_in = _edge_looks(into, "in")
     # The end frame is only where the cut falls when the clip was not rendered longer and trimmed.
     lands_on_end = out.end_anchor is not None and out.ordered_seconds <= out.duration + 1.0 / out.fps
-    plan_out = qm.look(out.end_anchor) if lands_on_end else clip_out
+    plan_out = qm.look(out.end_anchor) if lands_on_end and out.end_anchor is not None else clip_out
     plan_in = qm.look(into.start_anchor) if into.start_anchor is not None else clip_in
     jump = qm.unexplained_jump(clip_out, clip_in, plan_out, plan_in)
     moving = float(np.median(np.concatenate([steps_out, steps_in]))) if steps_out.size + steps_in.size else 0.0

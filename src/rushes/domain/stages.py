@@ -37,6 +37,9 @@ UPSTREAM_STAGES: tuple[Stage, ...] = (
     Stage.FRAMES,
 )
 
+# The same stages as plain numbers, for request bodies and the routing rail.
+ROUTABLE_STAGES: tuple[int, ...] = tuple(int(s) for s in UPSTREAM_STAGES)
+
 
 def cascade(stage: Stage) -> tuple[Stage, ...]:
     """Stages whose artifacts a change at `stage` makes stale, in order (7 cascades to 8, 9, 10)."""

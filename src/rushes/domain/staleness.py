@@ -144,7 +144,7 @@ def assess_shot(scene: SceneState, index: int, previous_anchor: str | None, prev
         assembled = AssembledPrompts(shot.prompt.frame_prompt, shot.prompt.video_prompt)
     override = shot.prompt.override if shot.prompt else None
     video_prompt = override or assembled.video_prompt
-    override_outdated = bool(override) and shot.prompt.override_base_digest != prompt_check.expected_digest
+    override_outdated = shot.prompt is not None and bool(override) and shot.prompt.override_base_digest != prompt_check.expected_digest
     start_only = shot.start_frame_only
 
     start_inputs = {"kind": "start", "frame_prompt": assembled.frame_prompt, "previous": previous_anchor}

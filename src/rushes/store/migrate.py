@@ -19,3 +19,13 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
+
+
+def current_revision(engine) -> str | None:
+    """The migration a database is at (None before the first); raises when it cannot be reached."""
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+        return MigrationContext.configure(conn).get_current_revision()

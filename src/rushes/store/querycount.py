@@ -21,7 +21,7 @@ class QueryCounter:
         self.count += 1
         self.statements.append(statement)
 
-    def __enter__(self) -> "QueryCounter":
+    def __enter__(self) -> QueryCounter:
         event.listen(self.engine, "before_cursor_execute", self._on_execute)
         return self
 

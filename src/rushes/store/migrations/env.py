@@ -10,6 +10,7 @@ config = context.config
 
 def run() -> None:
     url = config.get_main_option("sqlalchemy.url")
+    assert url, "the caller (rushes.store.migrate) sets sqlalchemy.url"
     engine = make_engine(url)
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
@@ -17,7 +18,7 @@ def run() -> None:
             # A batch migration rebuilds a table (copy, drop, rename); with foreign keys on, dropping a
             # table other rows point at fails. The pragma only works outside a transaction, so it is
             # set on the driver connection before SQLAlchemy begins one, and checked after.
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]  # open: has one
         context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
