@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from rushes import cli_attribute, cli_qc, cli_render, cli_user
+from rushes import cli_attribute, cli_doctor, cli_qc, cli_render, cli_user
 
 app = typer.Typer(help="Rushes: render, review and re-render the shots of an AI short film.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -16,14 +16,9 @@ app.add_typer(db_app, name="db")
 
 
 def _rushes():
-    """The app's wiring, with its secrets registered for redaction before anything can print or log."""
-    from rushes.redact import install_log_redaction, register_settings
-    from rushes.services.context import Rushes
+    from rushes.bootstrap import bootstrap
 
-    rushes = Rushes()
-    register_settings(rushes.settings)
-    install_log_redaction()
-    return rushes
+    return bootstrap()
 
 
 def database_banner(url: str) -> str:
@@ -45,6 +40,10 @@ def serve(
     from rushes.web.app import create_app
 
     rushes = _rushes()
+    from rushes.observe.logs import configure_logging
+
+    configure_logging(rushes.settings)
+    as_json = rushes.settings.log_format == "json"
     host = host or rushes.settings.host
     port = port or rushes.settings.port
     typer.echo(f"Rushes on http://{host}:{port}  (database {database_banner(rushes.settings.database_url)}, "
@@ -63,7 +62,13 @@ def serve(
                 broadcaster.close_streams()
             super().handle_exit(sig, frame)
 
-    Server(uvicorn.Config(web, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)).run()
+    # JSON logs: uvicorn's own lines go through our handler, and the access line is ours (it has the
+    # request id and the route template). Forwarded headers are believed only from configured proxies.
+    from rushes.web.security import proxy_options
+
+    Server(uvicorn.Config(web, host=host, port=port, log_level="info", timeout_graceful_shutdown=5,
+                          log_config=None if as_json else uvicorn.config.LOGGING_CONFIG,
+                          access_log=not as_json, **proxy_options(rushes.settings))).run()
 
 
 @app.command("worker")
@@ -148,6 +153,7 @@ cli_attribute.register(app)
 cli_render.register(app)
 cli_qc.register(app)
 cli_user.register(app)
+cli_doctor.register(app)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,6 @@ import typer
 
 from rushes.domain.issues import IssueCategory
 from rushes.providers.attribution.base import AttributionRequest, Attributor
-from rushes.providers.attribution.factory import make_attributor
-from rushes.settings import get_settings
 
 CATEGORY_CHOICES = ", ".join(c.value for c in IssueCategory)
 
@@ -72,7 +70,9 @@ def register(app: typer.Typer) -> None:
         except ValueError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(code=2) from exc
-        attributor = make_attributor(get_settings())
+        from rushes.bootstrap import bootstrap
+
+        attributor = bootstrap().attributor
         if jsonl is not None:
             if picked is not None:
                 typer.echo("--category applies to a single TEXT note; put categories in the file", err=True)

@@ -10,11 +10,11 @@ import typer
 
 def _qc(take_id: int, as_json: bool, timeout: float) -> None:
     from rushes.jobs.runner import Worker
-    from rushes.services.context import Rushes
+    from rushes.bootstrap import bootstrap
     from rushes.services.errors import Conflict, NotFound
     from rushes.services.qc import QC_KIND, qc_view, request_qc
 
-    rushes = Rushes()
+    rushes = bootstrap()
     rushes.upgrade_schema()
     try:
         with rushes.db.session() as session:

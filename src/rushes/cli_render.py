@@ -13,11 +13,11 @@ def _render(scene_id: int, wait: bool, as_json: bool, worker: bool, key: str | N
     from rushes.jobs.runner import Worker
     from rushes.services.accounts import InsufficientCredits
     from rushes.services.confirm import confirm_take
-    from rushes.services.context import Rushes
+    from rushes.bootstrap import bootstrap
     from rushes.services.errors import Conflict, NotFound
     from rushes.services.takes import take_view
 
-    rushes = Rushes()
+    rushes = bootstrap()
     rushes.upgrade_schema()
     try:
         take_id, created = confirm_take(rushes, scene_id, key or f"cli-{uuid.uuid4()}")

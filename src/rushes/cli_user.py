@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import typer
 
@@ -10,14 +11,14 @@ user_app = typer.Typer(help="Studio members: create, API tokens, sign-in links."
 
 
 def _rushes():
-    from rushes.services.context import Rushes
+    from rushes.bootstrap import bootstrap
 
-    rushes = Rushes()
+    rushes = bootstrap()
     rushes.upgrade_schema()
     return rushes
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(2)
 
@@ -60,13 +61,18 @@ def _user_id(session, email: str) -> int:
 
 
 @user_app.command("token")
-def token(email: str = typer.Argument(...)) -> None:
+def token(
+    email: str = typer.Argument(...),
+    name: str = typer.Option("cli", "--name", help="What the token is for (listed on the account page)."),
+    days: int = typer.Option(0, "--days", min=0, max=3650, help="Lifetime in days (default RUSHES_API_TOKEN_DAYS)."),
+) -> None:
     """Print a new API token (one line). Send it as `Authorization: Bearer TOKEN`."""
     from rushes.services.users import new_api_token
 
     rushes = _rushes()
     with rushes.db.session() as session:
-        typer.echo(new_api_token(session, _user_id(session, email)))
+        typer.echo(new_api_token(session, _user_id(session, email), name[:100] or "cli",
+                                 days or rushes.settings.api_token_days))
 
 
 @user_app.command("link")

@@ -32,7 +32,7 @@ class SubmitLimiter:
                 session.add(m.ProviderQuota(provider=self.provider, slots=[], backoff_until=0.0, updated_at=0.0))
         except IntegrityError:
             pass  # another worker created it first; lock theirs
-        return session.get(m.ProviderQuota, self.provider, with_for_update=True, populate_existing=True)
+        return session.get_one(m.ProviderQuota, self.provider, with_for_update=True, populate_existing=True)
 
     def _save(self, row: m.ProviderQuota, bucket: Bucket, now: float) -> None:
         row.slots = bucket.to_json()
@@ -65,6 +65,6 @@ class SubmitLimiter:
 
 def limiter_for(settings) -> SubmitLimiter | None:
     """The Veo limiter when renders go to Veo and a quota is set (0 = the gateway paces for us)."""
-    if settings.video_provider != "veo" or settings.veo_requests_per_minute <= 0:
+    if settings.video_provider != "veo" or settings.veo_rate_per_minute <= 0:
         return None
-    return SubmitLimiter("veo", Pace(settings.veo_requests_per_minute, settings.veo_rate_window_seconds))
+    return SubmitLimiter("veo", Pace(settings.veo_rate_per_minute, settings.veo_rate_window_seconds))

@@ -1,32 +1,64 @@
-"""One step of a leased job: submit, poll, or collect. Each step ends by snoozing or ending the job."""
+"""One step of a leased job: submit, poll, or collect. Each step ends by snoozing or ending the job.
+
+The steps of a clip render live here; collecting its video (keeping the clip, choosing the select) is
+the renders feature's, passed in as `collect` by the task that rushes.services.clip_job registers.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from rushes.jobs.faults import crash_point
-from rushes.jobs.queue import backoff_seconds, end_job, lock_job, now, release
+from rushes.domain.jobs import JobState
+from rushes.jobs.faults import crash_point, stall_point
+from rushes.jobs.port import JobRecord, LeaseLost  # noqa: F401 - tasks take LeaseLost and locked_job from here
+from rushes.jobs.queue import backoff_seconds, end_job, now, release
 from rushes.jobs.quota import SubmitLimiter
+from rushes.observe.metrics import PROVIDER_429, RENDER_VARIANTS, RENDERS_SUBMITTED
 from rushes.providers.errors import PermanentProviderError, ProviderError, TransientProviderError
 from rushes.redact import redact
-from rushes.providers.video.base import DialogueLine, VideoRequest
+from rushes.providers.video.base import DialogueLine, OperationStatus, VideoRequest
 from rushes.store import models as m
+from rushes.store.job_queue import locked_job
 
 log = logging.getLogger("rushes.worker")
 
 
-class LeaseLost(Exception):
-    """Another worker holds this job now; drop the step without writing."""
+# What collects a finished render: (rushes, job id, lease owner, the provider's final status).
+Collect = Callable[[object, int, str, OperationStatus], None]
 
 
-def locked_job(session: Session, job_id: int, owner: str) -> m.RenderJob:
-    """The job, locked before its take (queue.lock_job gives the lock order)."""
-    job = lock_job(session, job_id)
-    if job is None or job.lease_owner != owner:
-        raise LeaseLost(job_id)
-    return job
+def step_clip(rushes, job: JobRecord, owner: str, collect: Collect) -> None:
+    """A clip render's next step, by where the job stands."""
+    if job.state == JobState.QUEUED:
+        step_submit(rushes, job.id, owner)
+    elif job.state == JobState.SUBMITTING:
+        step_recover_submitting(rushes, job.id, owner)
+    elif job.state == JobState.RENDERING:
+        step_poll(rushes, job.id, owner, job.operation_name, collect)
+
+
+def start_local_job(rushes, job_id: int, owner: str, what: str) -> dict | None:
+    """Begin a job that runs on this machine (QC, an export): its payload, or None when it was cancelled
+    first. No "submitting" state: nothing leaves the machine or is billed, so a crash simply runs it again."""
+    with rushes.db.session() as session:
+        job = locked_job(session, job_id, owner)
+        if job.cancel_requested:
+            end_job(session, job, JobState.CANCELLED, f"cancelled before {what} ran")
+            return None
+        job.attempt += 1
+        job.updated_at = now()
+        return dict(job.payload)
+
+
+def set_progress(rushes, job_id: int, owner: str, fraction: float) -> None:
+    """A long local step's progress, in a short transaction of its own (pages poll it)."""
+    with rushes.db.session() as session:
+        job = locked_job(session, job_id, owner)
+        job.progress = round(fraction, 3)
+        job.updated_at = now()
 
 
 def video_request(rushes, payload: dict) -> VideoRequest:
@@ -46,13 +78,15 @@ def video_request(rushes, payload: dict) -> VideoRequest:
         model=render["model"],
         negative_prompt=rushes.settings.veo_negative_prompt,
         dialogue=tuple(DialogueLine(s, line) for s, line in payload.get("dialogue", [])),
+        seed=payload.get("seed"),
+        sample_count=int(payload.get("variants", 1)),
     )
 
 
 def retry_or_fail(rushes, session: Session, job: m.RenderJob, err: TransientProviderError, count: int) -> None:
     s = rushes.settings
     if count >= job.max_attempts:
-        end_job(session, job, "failed", f"gave up after {count} tries: {err.reason}", "transient", refund=True)
+        end_job(session, job, JobState.FAILED, f"gave up after {count} tries: {err.reason}", "transient", refund=True)
         return
     delay = max(err.retry_after or 0.0, backoff_seconds(count, s.retry_base_seconds, s.retry_max_seconds))
     job.error = redact(f"{err.reason} (retry {count}/{job.max_attempts - 1} in {delay:.0f} s)")
@@ -65,7 +99,7 @@ def begin_attempt(session: Session, job_id: int, owner: str, limiter: SubmitLimi
     or snoozed until the provider's quota has room for it (no attempt spent, its slot held)."""
     job = locked_job(session, job_id, owner)
     if job.cancel_requested:
-        end_job(session, job, "cancelled", "cancelled before it was sent", refund=True)
+        end_job(session, job, JobState.CANCELLED, "cancelled before it was sent", refund=True)
         if limiter is not None:  # the quota row is always locked last
             limiter.forget(session, job.id, now())
         return None
@@ -77,7 +111,7 @@ def begin_attempt(session: Session, job_id: int, owner: str, limiter: SubmitLimi
             release(job, at)
             return None
         job.quota_at = None
-    job.state = "submitting"
+    job.state = JobState.SUBMITTING
     job.attempt += 1
     job.updated_at = now()
     return job
@@ -85,19 +119,19 @@ def begin_attempt(session: Session, job_id: int, owner: str, limiter: SubmitLimi
 
 def fail_for_good(rushes, job_id: int, owner: str, err: PermanentProviderError) -> None:
     with rushes.db.session() as session:
-        end_job(session, locked_job(session, job_id, owner), "failed", err.reason, err.kind, refund=True)
+        end_job(session, locked_job(session, job_id, owner), JobState.FAILED, err.reason, err.kind, refund=True)
 
 
 def retry_later(rushes, job_id: int, owner: str, err: TransientProviderError) -> None:
     """Back to the queue after a transient error, or failed and refunded past the attempt limit."""
     with rushes.db.session() as session:
         job = locked_job(session, job_id, owner)
-        job.state = "queued"
+        job.state = JobState.QUEUED
         retry_or_fail(rushes, session, job, err, job.attempt)
 
 
 def step_submit(rushes, job_id: int, owner: str) -> None:
-    limiter = rushes.submit_limiter
+    limiter = rushes.limiter
     with rushes.db.session() as session:
         job = begin_attempt(session, job_id, owner, limiter)
         if job is None:
@@ -107,6 +141,8 @@ def step_submit(rushes, job_id: int, owner: str) -> None:
     try:
         operation = _submit_paced(rushes, limiter, job_id, payload)
     except TransientProviderError as err:
+        if err.quota:
+            PROVIDER_429.labels(rushes.settings.video_provider, "submit").inc()
         if limiter is not None and err.quota:
             requeue_for_quota(rushes, limiter, job_id, owner, err)
             return
@@ -124,11 +160,14 @@ def step_submit(rushes, job_id: int, owner: str) -> None:
         job = locked_job(session, job_id, owner)
         job.operation_name = operation
         job.submitted_at = now()
-        job.state = "rendering"
+        job.state = JobState.RENDERING
         job.error = None
         job.error_kind = None
         job.progress = 0.0
         release(job, now() + rushes.settings.provider_poll_seconds)
+    model = payload["render"]["model"]
+    RENDERS_SUBMITTED.labels(model).inc()
+    RENDER_VARIANTS.labels(model).inc(int(payload.get("variants", 1) or 1))
     crash_point("after_submit")
 
 
@@ -153,7 +192,7 @@ def requeue_for_quota(rushes, limiter: SubmitLimiter, job_id: int, owner: str, e
     with rushes.db.session() as session:
         job = locked_job(session, job_id, owner)
         at = limiter.refused(session, job.id, now(), err.server_retry_after)
-        job.state = "queued"
+        job.state = JobState.QUEUED
         job.attempt = max(0, job.attempt - 1)
         job.quota_at = at
         job.error = f"{err.reason} (waiting for quota)"[:500]
@@ -174,14 +213,14 @@ def _mark_uncertain(rushes, session: Session, job: m.RenderJob, reason: str) -> 
     """A submit that may have reached the provider without us learning its operation: never resend silently."""
     reason = redact(reason)
     if rushes.settings.submitting_policy == "resubmit":
-        job.state = "queued"
+        job.state = JobState.QUEUED
         job.error = f"resubmitting under RUSHES_SUBMITTING_POLICY=resubmit after an unconfirmed submit ({reason})"
         # The error is cleared once the resend succeeds; the note keeps the possible double billing visible.
         notes = list((job.payload or {}).get("notes", []))
         job.payload = {**job.payload, "notes": notes + [job.error + "; the provider may bill this shot twice"]}
         release(job, now() + rushes.settings.retry_base_seconds)
         return
-    job.state = "attention"
+    job.state = JobState.ATTENTION
     job.error = (f"the provider may have started this render but never confirmed it ({reason}); "
                  "check the provider console, then resubmit or abandon")
     job.error_kind = "uncertain"
@@ -198,11 +237,14 @@ def step_recover_submitting(rushes, job_id: int, owner: str) -> None:
         _mark_uncertain(rushes, session, job, "worker stopped during submission")
 
 
-def step_poll(rushes, job_id: int, owner: str, operation: str) -> None:
+def step_poll(rushes, job_id: int, owner: str, operation: str, collect: Collect) -> None:
     crash_point("while_polling")
+    stall_point("while_polling")
     try:
         status = rushes.video.poll(operation)
     except TransientProviderError as err:
+        if err.quota:
+            PROVIDER_429.labels(rushes.settings.video_provider, "poll").inc()
         with rushes.db.session() as session:
             job = locked_job(session, job_id, owner)
             polls = int((job.payload or {}).get("poll_errors", 0)) + 1
@@ -223,6 +265,4 @@ def step_poll(rushes, job_id: int, owner: str, operation: str) -> None:
             release(job, now() + rushes.settings.provider_poll_seconds)
         return
     crash_point("while_downloading")
-    from rushes.jobs.collect import collect_clip
-
-    collect_clip(rushes, job_id, owner, status.video or b"")
+    collect(rushes, job_id, owner, status)

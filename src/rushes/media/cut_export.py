@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import av
 import numpy as np
@@ -23,10 +23,10 @@ AUDIO_RATE = 48000
 
 @dataclass(frozen=True)
 class Reel:
-    """One shot's clip and how much of it the cut uses."""
+    """One shot's clip and how much of it the cut uses; no data: a slate, black and silent for its frames."""
 
     code: str
-    data: bytes
+    data: bytes | None
     frames: int
 
 
@@ -49,7 +49,11 @@ def _streams(container):
     return video, audio
 
 
-def _chapters(reels: list[Reel], rate: Fraction) -> list[dict]:
+def _chapters(reels: list[Reel], rate: Fraction, titled: list[tuple[str, int, int]] | None = None) -> list[dict]:
+    """A chapter per reel, or per (title, first frame, frame after the last) given (a film: one per scene)."""
+    if titled is not None:
+        return [{"id": number, "start": start, "end": end, "time_base": 1 / rate, "metadata": {"title": title}}
+                for number, (title, start, end) in enumerate(titled, 1)]
     chapters, start = [], 0
     for number, reel in enumerate(reels, 1):
         chapters.append({"id": number, "start": start, "end": start + reel.frames, "time_base": 1 / rate,
@@ -59,22 +63,25 @@ def _chapters(reels: list[Reel], rate: Fraction) -> list[dict]:
 
 
 def assemble_cut(reels: list[Reel], rate: Fraction, progress: Callable[[float], None] = lambda p: None,
-                 allow_copy: bool = True) -> tuple[bytes, str]:
-    """The cut's MP4 and how it was made ("copy" or "encode")."""
-    if not reels:
+                 allow_copy: bool = True, chapters: list[tuple[str, int, int]] | None = None) -> tuple[bytes, str]:
+    """The cut's MP4 and how it was made ("copy" or "encode"); `chapters` replaces the chapter per reel."""
+    if not any(reel.data for reel in reels):
         raise ValueError("a cut needs at least one shot with a clip")
+    marks = _chapters(reels, rate, chapters)
     if allow_copy and _copyable(reels):
         try:
-            return _remux(reels, rate, progress), "copy"
+            return _remux(reels, rate, progress, marks), "copy"
         except NotCopyable:
             pass
-    return _encode(reels, rate, progress), "encode"
+    return _encode(reels, rate, progress, marks), "encode"
 
 
 def _copyable(reels: list[Reel]) -> bool:
     signatures = set()
     for reel in reels:
-        with av.open(io.BytesIO(reel.data)) as container:
+        if reel.data is None:
+            return False  # a slate is drawn, so the cut is encoded
+        with av.open(io.BytesIO(reel.data), mode="r") as container:
             video, audio = _streams(container)
             if video is None or video.codec_context.name != "h264":
                 return False
@@ -107,18 +114,18 @@ def _open_output():
     return out, out.container
 
 
-def _remux(reels: list[Reel], rate: Fraction, progress) -> bytes:
+def _remux(reels: list[Reel], rate: Fraction, progress, chapters: list[dict]) -> bytes:
     buffer, output = _open_output()
     with output:
-        with av.open(io.BytesIO(reels[0].data)) as first:
+        with av.open(io.BytesIO(reels[0].data or b""), mode="r") as first:  # _copyable let only reels with clips through
             video_in, audio_in = _streams(first)
             video_out = output.add_stream_from_template(video_in)
             audio_out = output.add_stream_from_template(audio_in) if audio_in is not None else None
-        output.set_chapters(_chapters(reels, rate))
+        output.set_chapters(chapters)
         last_dts: dict[str, int] = {}
         start = 0
         for index, reel in enumerate(reels):
-            with av.open(io.BytesIO(reel.data)) as container:
+            with av.open(io.BytesIO(reel.data or b""), mode="r") as container:
                 video, audio = _streams(container)
                 targets = {video: video_out, audio: audio_out} if audio is not None else {video: video_out}
                 # Where the shot starts and ends in each stream's own ticks (all clips share one time base).
@@ -143,9 +150,9 @@ def _remux(reels: list[Reel], rate: Fraction, progress) -> bytes:
     return buffer.getvalue()
 
 
-def _encode(reels: list[Reel], rate: Fraction, progress) -> bytes:
-    """Decode every shot, scale to the first one's picture, and encode one continuous picture and sound."""
-    with av.open(io.BytesIO(reels[0].data)) as first:
+def _encode(reels: list[Reel], rate: Fraction, progress, chapters: list[dict]) -> bytes:
+    """Decode every shot, scale to the first clip's picture, and encode one continuous picture and sound."""
+    with av.open(io.BytesIO(next(reel.data for reel in reels if reel.data)), mode="r") as first:
         video, _ = _streams(first)
         width, height = video.codec_context.width, video.codec_context.height
     buffer, output = _open_output()
@@ -155,7 +162,7 @@ def _encode(reels: list[Reel], rate: Fraction, progress) -> bytes:
         video_out.options = {"preset": "veryfast", "crf": "20"}
         audio_out = output.add_stream("aac", rate=AUDIO_RATE)
         audio_out.layout = "stereo"
-        output.set_chapters(_chapters(reels, rate))
+        output.set_chapters(chapters)
         frame_index, samples = 0, 0
         for index, reel in enumerate(reels):
             frame_index = _encode_picture(output, video_out, reel, frame_index, rate)
@@ -168,7 +175,13 @@ def _encode(reels: list[Reel], rate: Fraction, progress) -> bytes:
 
 
 def _encode_picture(output, stream, reel: Reel, frame_index: int, rate: Fraction) -> int:
-    with av.open(io.BytesIO(reel.data)) as container:
+    if reel.data is None:  # a slate: black for its length
+        black = av.VideoFrame.from_ndarray(np.zeros((stream.height, stream.width, 3), np.uint8), format="rgb24")
+        black = black.reformat(format="yuv420p")
+        for index in range(frame_index, frame_index + reel.frames):
+            _put_picture(output, stream, black, index, rate)
+        return frame_index + reel.frames
+    with av.open(io.BytesIO(reel.data), mode="r") as container:
         video, _ = _streams(container)
         used = 0
         last = None
@@ -192,16 +205,17 @@ def _put_picture(output, stream, frame, index: int, rate: Fraction) -> int:
 def _encode_sound(output, stream, reel: Reel, samples: int, frame_end: int, rate: Fraction) -> int:
     """The shot's sound up to the end of its picture; silence where a clip has none or runs short."""
     until = int(round(Fraction(frame_end, 1) / rate * AUDIO_RATE))
-    with av.open(io.BytesIO(reel.data)) as container:
-        _, audio = _streams(container)
-        chunks = []
-        # A resampler per clip: once flushed at a clip's end it cannot take the next one.
-        resampler = av.AudioResampler(format="fltp", layout="stereo", rate=AUDIO_RATE)
-        if audio is not None:
-            for frame in container.decode(audio):
-                frame.pts = None  # the resampler keeps its own clock; clip timestamps are not the cut's
-                chunks.extend(f.to_ndarray() for f in resampler.resample(frame))
-            chunks.extend(f.to_ndarray() for f in resampler.resample(None))
+    chunks: list[np.ndarray] = []
+    if reel.data is not None:
+        with av.open(io.BytesIO(reel.data), mode="r") as container:
+            _, audio = _streams(container)
+            # A resampler per clip: once flushed at a clip's end it cannot take the next one.
+            resampler = av.AudioResampler(format="fltp", layout="stereo", rate=AUDIO_RATE)
+            if audio is not None:
+                for frame in container.decode(audio):
+                    frame.pts = None  # the resampler keeps its own clock; clip timestamps are not the cut's
+                    chunks.extend(f.to_ndarray() for f in resampler.resample(frame))
+                chunks.extend(f.to_ndarray() for f in resampler.resample(None))
     sound = np.concatenate(chunks, axis=1) if chunks else np.zeros((2, 0), np.float32)
     wanted = until - samples
     sound = sound[:, :wanted]

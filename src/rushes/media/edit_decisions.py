@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -93,9 +94,24 @@ def _time(frames: int, rate: Fraction) -> RationalTime:
     return RationalTime(frames, float(rate))
 
 
-def one_line(text: str) -> str:
-    """Marker names go into EDL comment lines: a newline there would start a bogus event."""
-    return " ".join(text.split())
+# What XML 1.0 cannot carry at all (C0 controls but tab, newline and return; lone surrogates; FFFE/FFFF),
+# and the C1 and DEL controls no editing tool shows: a note holding one must not break its take's export.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str | None) -> str:
+    """The text with every control character an export format cannot carry replaced by a space."""
+    return _UNSAFE.sub(" ", text or "")
+
+
+def one_line(text: str | None) -> str:
+    """Marker and clip names go into EDL comment lines: a newline there would start a bogus event."""
+    return " ".join(printable(text).split())
+
+
+def reel_name(code: str) -> str:
+    """A CMX 3600 reel is at most 8 letters and digits: the shot code, so a conform names shots, not hashes."""
+    return "".join(ch for ch in code.upper() if ch.isascii() and ch.isalnum())[:8] or "AX"
 
 
 def timeline(sheet: CutSheet) -> otio.schema.Timeline:
@@ -105,7 +121,7 @@ def timeline(sheet: CutSheet) -> otio.schema.Timeline:
     lines) and FCP 7 XML keeps them too, so all three files carry the same markers.
     """
     rate = sheet.rate
-    cut = otio.schema.Timeline(name=sheet.name, global_start_time=_time(0, rate))
+    cut = otio.schema.Timeline(name=one_line(sheet.name), global_start_time=_time(0, rate))
     track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
     cut.tracks.append(track)
     clips: dict[int, otio.schema.Clip] = {}
@@ -113,25 +129,27 @@ def timeline(sheet: CutSheet) -> otio.schema.Timeline:
         if shot.url:
             available = TimeRange(_time(0, rate), _time(max(shot.clip_frames, shot.frames), rate))
             reference = otio.schema.ExternalReference(target_url=shot.url, available_range=available)
+            reference.name = one_line(shot.code)
         else:
             reference = otio.schema.MissingReference()
-        clip = otio.schema.Clip(name=shot.code, media_reference=reference,
+        # The reel and clip names come from the shot code (the EDL writer would otherwise cut them from the URL).
+        clip = otio.schema.Clip(name=one_line(shot.code), media_reference=reference,
                                 source_range=TimeRange(_time(0, rate), _time(shot.frames, rate)),
-                                metadata={"rushes": {"shot_id": shot.shot_id}})
+                                metadata={"rushes": {"shot_id": shot.shot_id}, "cmx_3600": {"reel": reel_name(shot.code)}})
         track.append(clip)
         clips[shot.start] = clip
     for note in sheet.notes:
-        shot = sheet.shot_at(note.frame)
-        if shot is None:
+        noted = sheet.shot_at(note.frame)
+        if noted is None:
             continue
         length = max(1, note.out_frame - note.frame)
-        clips[shot.start].markers.append(otio.schema.Marker(
+        clips[noted.start].markers.append(otio.schema.Marker(
             name=one_line(note.text),
-            marked_range=TimeRange(_time(note.frame - shot.start, rate), _time(length, rate)),
+            marked_range=TimeRange(_time(note.frame - noted.start, rate), _time(length, rate)),
             color=CATEGORY_COLOURS.get(note.category, otio.schema.MarkerColor.PURPLE),
-            metadata={"rushes": {"note_id": note.note_id, "category": note.category, "stage": note.stage,
-                                 "status": note.status, "author": note.author, "replies": note.replies,
-                                 "scene_frame": note.frame, "still": note.still}}))
+            metadata={"rushes": {"note_id": note.note_id, "category": one_line(note.category), "stage": note.stage,
+                                 "status": one_line(note.status), "author": one_line(note.author),
+                                 "replies": note.replies, "scene_frame": note.frame, "still": note.still}}))
     return cut
 
 
@@ -156,12 +174,18 @@ def notes_csv(sheet: CutSheet) -> str:
         shots = sheet.shots_over(note)
         # The note's own still (its frame with the drawing) or else the shot's poster.
         still = note.still or next((s.poster for s in shots if s.poster), "")
-        writer.writerow([timecode(note.frame, sheet.rate), timecode(last, sheet.rate), note.frame, last,
-                         " ".join(s.code for s in shots), note.category, note.stage, note.status, note.author,
-                         _inert(note.text), note.replies, still, note.note_id])
+        row = [timecode(note.frame, sheet.rate), timecode(last, sheet.rate), note.frame, last,
+               " ".join(one_line(s.code) for s in shots), note.category, note.stage, note.status, note.author,
+               note.text, note.replies, still, note.note_id]
+        writer.writerow([inert(cell) if isinstance(cell, str) else cell for cell in row])
     return out.getvalue()
 
 
-def _inert(text: str) -> str:
-    """A spreadsheet runs a cell that starts with = + - @ as a formula: quote it as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def inert(text: str) -> str:
+    """A cell a spreadsheet will not run: one starting (after any spaces) with = + - @ (or their full-width
+    forms), a tab or a line break is quoted as text; control characters become spaces."""
+    text = printable(text).replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + text if text.lstrip(" ")[:1] in FORMULA_STARTS or text[:1] in FORMULA_STARTS else text

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import random
+
 import io
 import os
 import tempfile
@@ -231,6 +234,7 @@ def _encode(
             picture = _blend(picture, end.at_zoom(1 + PUSH_IN * (1 - u)), weight)
         else:
             picture = picture.copy()
+        _subject(picture, sketch, u)
         state = _active_window(windows, index / sketch.fps)
         if state not in overlays:
             overlays[state] = _overlay_for(sketch, windows[state] if state is not None else None)
@@ -255,6 +259,28 @@ def _encode(
         container.mux(packet)
     if feed is not None:
         feed.finish(container)
+
+
+def _subject(picture: np.ndarray, sketch: ClipSketch, u: float) -> None:
+    """A draw's own content: a soft light crossing the frame on a path set by the seed, so two draws of
+    the same inputs differ visibly. It fades in and out (weight 0 on the first and last frame), so the
+    anchors stay exactly the approved frames."""
+    weight = math.sin(math.pi * u)
+    if weight <= 0.02:
+        return
+    w, h = sketch.width, sketch.height
+    rng = random.Random(sketch.seed)
+    x0, y0, x1, y1 = (rng.uniform(0.15, 0.85) for _ in range(4))
+    cx, cy = (x0 + (x1 - x0) * u) * w, (y0 + (y1 - y0) * u) * h
+    radius = h * rng.uniform(0.08, 0.14)
+    top, bottom = max(0, int(cy - radius)), min(h, int(cy + radius) + 1)
+    left, right = max(0, int(cx - radius)), min(w, int(cx + radius) + 1)
+    if top >= bottom or left >= right:
+        return
+    yy, xx = np.mgrid[top:bottom, left:right]
+    falloff = np.clip(1 - ((xx - cx) ** 2 + (yy - cy) ** 2) / radius ** 2, 0, 1)
+    luma = picture[top:bottom, left:right].astype(np.float32)
+    picture[top:bottom, left:right] = np.clip(luma + 70 * weight * falloff, 0, 255).astype(np.uint8)
 
 
 def _anchor_layers(sketch: ClipSketch) -> tuple[_Layer, _Layer | None]:

@@ -176,11 +176,13 @@ class FaultSpec:
     def __bool__(self) -> bool:
         return bool(self.by_code or self.shares)
 
-    def pick(self, code: str, seconds: float, rng: random.Random) -> list[Fault]:
-        """The faults one render gets, parameters resolved; at most one of each kind."""
+    def pick(self, code: str, seconds: float, rng: random.Random, variant: int = 1) -> list[Fault]:
+        """The faults one render (one variant of it) gets, parameters resolved; at most one of each kind.
+        A target `CODE#N` or `*#N` plants in variant N of a several-video render only."""
         chosen: dict[str, dict] = {}
+        targets = ("*", code.upper(), f"{code.upper()}#{variant}", f"*#{variant}")
         for target, kind, params in self.by_code:
-            if target in ("*", code.upper()):
+            if target in targets:
                 chosen.setdefault(kind, params)
         for kind, share in self.shares:
             if rng.random() < share:
@@ -196,7 +198,8 @@ def _value(text: str):
 
 
 def parse_fault_spec(text: str | None) -> FaultSpec:
-    """`1B:frozen, 2A:black(at=1.5;for=2), *:length(delta=-0.2), missing_audio=0.1`; raises ValueError."""
+    """`1B:frozen, 2A:black(at=1.5;for=2), *:length(delta=-0.2), 1B#2:frozen, missing_audio=0.1`
+    (`#N`: variant N only); raises ValueError."""
     by_code, shares = [], []
     for raw in (text or "").split(","):
         item = raw.strip()
@@ -223,10 +226,10 @@ def parse_fault_spec(text: str | None) -> FaultSpec:
             kind = kind.strip()
             if kind not in FAULT_KINDS:
                 raise ValueError(f"mock fault {item!r}: unknown kind (known: {', '.join(FAULT_KINDS)})")
-            value = float(share)
-            if not 0 <= value <= 1:
+            fraction = float(share)
+            if not 0 <= fraction <= 1:
                 raise ValueError(f"mock fault {item!r}: a share is between 0 and 1")
-            shares.append((kind, value))
+            shares.append((kind, fraction))
         else:
             raise ValueError(f"mock fault {item!r}: write CODE:kind or kind=share")
     return FaultSpec(tuple(by_code), tuple(shares))

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import obstore
 from obstore.store import from_url
 
-from rushes.media.store import key_for, media_type, relative_path
+from rushes.media.keys import key_for, media_type, relative_path
 
 STREAM_CHUNK = 256 * 1024
 
@@ -37,7 +38,7 @@ class ObjectMediaStore:
         options = {k: str(v) for k, v in (settings.media_options or {}).items()}
         endpoint = options.get("endpoint", "") or options.get("aws_endpoint", "")
         client_options = {"allow_http": True} if settings.media_allow_http or endpoint.startswith("http://") else {}
-        kwargs = {}
+        kwargs: dict[str, Any] = {}
         if settings.media_token:
             token = settings.media_token
 
@@ -45,7 +46,8 @@ class ObjectMediaStore:
                 return {"token": token, "expires_at": None}
 
             kwargs["credential_provider"] = static_token
-        store = from_url(settings.media_url, config=options or None, client_options=client_options or None, **kwargs)
+        store = from_url(settings.media_url, config=options or None, client_options=client_options or None,  # type: ignore[arg-type]  # obstore types each backend's options; these are whatever RUSHES_MEDIA_OPTIONS names
+                         **kwargs)
         return cls(settings.media_url, store)
 
     # -- the MediaStore port ---------------------------------------------------------------------

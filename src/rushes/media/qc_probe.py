@@ -59,15 +59,16 @@ def decode_clip(data: bytes) -> DecodedClip:
         audio = container.streams.audio[0] if container.streams.audio else None
         resampler = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE) if audio is not None else None
         width, height = qc_size(video.codec_context.width, video.codec_context.height)
-        frames, sound = [], []
+        frames: list[np.ndarray] = []
+        sound: list[np.ndarray] = []
         try:
             for packet in container.demux(*([video] + ([audio] if audio is not None else []))):
                 if packet.stream is video:
                     for frame in packet.decode():
-                        frames.append(frame.reformat(width, height, "rgb24", interpolation="AREA").to_ndarray())
+                        frames.append(frame.reformat(width, height, "rgb24", interpolation="AREA").to_ndarray())  # type: ignore[union-attr]  # a video packet decodes to video frames
                 else:
                     for frame in packet.decode():
-                        sound.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(frame))
+                        sound.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(frame))  # type: ignore[union-attr, arg-type]  # an audio packet: resampler is set
             if resampler is not None:
                 sound.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(None))
         except (av.FFmpegError, ValueError, OSError) as exc:

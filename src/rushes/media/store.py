@@ -7,63 +7,24 @@ default) and `ObjectMediaStore` (S3 or GCS through obstore, media/object_store.p
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Protocol
 
-# Extension -> MIME type; only these kinds of media are ever stored.
-MEDIA_TYPES: dict[str, str] = {
-    "mp4": "video/mp4",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "webp": "image/webp",
-}
-
-_KEY_RE = re.compile(r"^([0-9a-f]{64})\.(mp4|png|jpg|webp)$")
+# The key helpers live in media/keys.py (object storage uses them too); re-exported for callers.
+from rushes.media.keys import (MEDIA_TYPES, InvalidMediaKey, ext_for_mime, key_for,  # noqa: F401
+                               media_type, relative_path)
 
 
-class InvalidMediaKey(ValueError):
-    """A key that is not `<sha256hex>.<allowed ext>`; never turned into a path."""
+class MediaUnwritable(OSError):
+    """The media store refused a write (a read-only or full folder): the reason, never the path."""
 
+    def __init__(self, err: OSError) -> None:
+        from rushes.domain.text import without_paths
 
-def _parse_key(key: str) -> tuple[str, str]:
-    # fullmatch on a str only; rejects '../', absolute paths, upper case, NUL, trailing newline
-    match = _KEY_RE.fullmatch(key) if isinstance(key, str) else None
-    if match is None:
-        raise InvalidMediaKey(f"invalid media key: {key!r}")
-    return match.group(1), match.group(2)
-
-
-def media_type(key: str) -> str:
-    """MIME type for a media key, e.g. 'video/mp4'."""
-    return MEDIA_TYPES[_parse_key(key)[1]]
-
-
-def ext_for_mime(mime: str) -> str:
-    """Store extension for a MIME type ('image/jpeg' -> 'jpg')."""
-    for ext, known in MEDIA_TYPES.items():
-        if known == mime:
-            return ext
-    raise ValueError(f"unsupported media type: {mime!r}")
-
-
-def key_for(data: bytes, ext: str) -> str:
-    """The content address of `data` stored as `ext`; refuses kinds of media we never store."""
-    ext = ext.lower().lstrip(".")
-    if ext == "jpeg":
-        ext = "jpg"
-    if ext not in MEDIA_TYPES:
-        raise ValueError(f"unsupported media extension: {ext!r}")
-    return f"{hashlib.sha256(data).hexdigest()}.{ext}"
-
-
-def relative_path(key: str) -> str:
-    """Where a key lives below the store's root: `<sha[:2]>/<key>` (keeps folders small)."""
-    digest, _ = _parse_key(key)
-    return f"{digest[:2]}/{key}"
+        self.reason = err.strerror or without_paths(str(err)) or type(err).__name__
+        super().__init__(self.reason)
 
 
 class MediaStore(Protocol):
@@ -113,10 +74,13 @@ class LocalMediaStore:
         target = self.path(key)
         if target.exists():
             return key
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # A temp file in the same folder then os.replace: readers never see a partial file,
-        # and two writers racing on the same content both end with identical bytes.
-        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=f".{ext}", dir=target.parent)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # A temp file in the same folder then os.replace: readers never see a partial file,
+            # and two writers racing on the same content both end with identical bytes.
+            fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=f".{ext}", dir=target.parent)
+        except OSError as err:
+            raise MediaUnwritable(err) from err
         try:
             with os.fdopen(fd, "wb") as tmp:
                 tmp.write(data)
@@ -124,11 +88,13 @@ class LocalMediaStore:
                 if sync:
                     os.fsync(tmp.fileno())
             os.replace(tmp_name, target)
-        except BaseException:
+        except BaseException as err:
             try:
                 os.unlink(tmp_name)
-            except FileNotFoundError:
+            except OSError:
                 pass
+            if isinstance(err, OSError):  # a full disk, a folder turned read-only
+                raise MediaUnwritable(err) from err
             raise
         return key
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rushes.domain.ledger import LedgerKind
+from rushes.store import ledger as ledger_rows
 from rushes.store import models as m
+from rushes.store import studios
+from rushes.store.access import studio_of_scene
 
 
 class InsufficientCredits(Exception):
@@ -18,12 +21,7 @@ class InsufficientCredits(Exception):
 
 def default_account(session: Session) -> m.Account:
     """Rushes runs for one studio account; the first one is it."""
-    account = session.scalar(select(m.Account).order_by(m.Account.id).limit(1))
-    if account is None:
-        account = m.Account(name="Studio")
-        session.add(account)
-        session.flush()
-    return account
+    return studios.first_studio(session) or studios.add(session, "Studio")
 
 
 def lock_account(session: Session, account_id: int) -> m.Account:
@@ -35,32 +33,26 @@ def lock_account(session: Session, account_id: int) -> m.Account:
     (store/db.py), which makes it the only writer of the whole database until it commits.
     Always take this lock before any take or job row, so two transactions never wait on each other.
     """
-    account = session.scalar(select(m.Account).where(m.Account.id == account_id).with_for_update())
+    account = studios.studio_for_update(session, account_id)
     if account is None:
         raise LookupError(f"unknown account {account_id}")
     return account
 
 
 def account_of_scene(session: Session, scene_id: int) -> int | None:
-    return session.scalar(select(m.Project.account_id).join(m.Scene, m.Scene.project_id == m.Project.id)
-                          .where(m.Scene.id == scene_id))
+    return studio_of_scene(session, scene_id)
 
 
 def balance(session: Session, account_id: int) -> int:
-    return int(session.scalar(select(func.coalesce(func.sum(m.LedgerEntry.amount), 0))
-                              .where(m.LedgerEntry.account_id == account_id)))
+    return ledger_rows.balance(session, account_id)
 
 
 def grant(session: Session, account_id: int, credits: int, memo: str) -> m.LedgerEntry:
-    entry = m.LedgerEntry(account_id=account_id, amount=credits, kind="grant", memo=memo)
-    session.add(entry)
-    session.flush()
-    return entry
+    return ledger_rows.record(session, account_id, LedgerKind.GRANT, credits, memo=memo)
 
 
 def ledger(session: Session, account_id: int, limit: int = 200) -> list[m.LedgerEntry]:
-    return list(session.scalars(select(m.LedgerEntry).where(m.LedgerEntry.account_id == account_id)
-                                .order_by(m.LedgerEntry.id.desc()).limit(limit)))
+    return ledger_rows.entries(session, account_id, limit)
 
 
 def account_view(session: Session, account: m.Account) -> dict:

@@ -19,13 +19,17 @@ import asyncio
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import event, func, inspect, select, text
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from rushes.services.notifications import notification_view
 from rushes.store import models as m
+from rushes.store import notifications as notification_store
+from rushes.store import rooms as room_store
+from rushes.store.room_models import RoomEvent
 
 log = logging.getLogger("rushes.broadcast")
 CHANNEL = "rushes_events"
@@ -39,7 +43,7 @@ JOB_FIELDS = ("state", "progress")
 class Event:
     """One thing a page may want to hear about, with the scope it belongs to."""
 
-    kind: str  # notification | job
+    kind: str  # notification | job | room
     account_id: int
     data: dict
     id: int | None = None  # notifications carry their id, the stream's Last-Event-ID
@@ -59,7 +63,7 @@ class Subscription:
 
     account_id: int | None
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
-    accepts: object = None  # callable(Event) -> bool, or None
+    accepts: Callable[[Event], bool] | None = None
 
     def wants(self, ev: Event) -> bool:
         if self.accepts is not None:
@@ -75,6 +79,7 @@ class Broadcaster:
         self.subscribers: set[Subscription] = set()
         self.high_water = 0  # newest notification id already fanned out
         self.job_mark = 0.0  # newest render_jobs.updated_at already fanned out (SQLite polling)
+        self.room_mark = 0  # newest room_events.id already fanned out (SQLite polling)
         self.wakeups = 0  # rounds of reads done, for tests and benches
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -87,11 +92,16 @@ class Broadcaster:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        self.high_water, self.job_mark = await asyncio.to_thread(self._marks)
+        self.high_water, self.job_mark, self.room_mark = await asyncio.to_thread(self._marks)
         if not self.rushes.db.sqlite:
             self._listener = threading.Thread(target=self._listen, name="rushes-listen", daemon=True)
             self._listener.start()
         self._task = asyncio.create_task(self._run(), name="rushes-broadcaster")
+
+    def poke(self) -> None:
+        """Read now rather than at the next poll: a write in this process has just committed (rooms)."""
+        if self._loop is not None and self._wake is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake.set)
 
     def close_streams(self) -> None:
         """End every open stream now (server shutting down); safe to call from any thread."""
@@ -128,15 +138,13 @@ class Broadcaster:
         if account_id is None:
             return []
         with self.rushes.db.read_session() as session:
-            rows = session.scalars(select(m.Notification).where(m.Notification.account_id == account_id,
-                                                                m.Notification.id > after_id)
-                                   .order_by(m.Notification.id).limit(limit))
+            rows = notification_store.after(session, after_id, limit, account_id=account_id)
             return [_note_event(n) for n in rows]
 
     def scope_of_request(self) -> int | None:
         """The account a stream belongs to. Rushes serves one studio account for now: the first one."""
         with self.rushes.db.read_session() as session:
-            return session.scalar(select(m.Account.id).order_by(m.Account.id).limit(1))
+            return notification_store.first_studio_id(session)
 
     # -- the loop --------------------------------------------------------------------------------
     async def _run(self) -> None:
@@ -162,27 +170,30 @@ class Broadcaster:
                 if sub.wants(ev):
                     _offer(sub, ev)
 
-    def _marks(self) -> tuple[int, float]:
+    def _marks(self) -> tuple[int, float, int]:
         with self.rushes.db.read_session() as session:
-            newest = session.scalar(select(func.coalesce(func.max(m.Notification.id), 0)))
-            jobs = session.scalar(select(func.coalesce(func.max(m.RenderJob.updated_at), 0.0)))
-        return int(newest), float(jobs)
+            newest = notification_store.newest_id(session)
+            jobs = notification_store.newest_job_move(session)
+            rooms = room_store.newest_event_id(session)
+        return int(newest), float(jobs), int(rooms)
 
     def _read(self) -> list[Event]:
         """New notifications (and, on SQLite, moved jobs) since the last round: one or two reads for all streams."""
         self.wakeups += 1
         with self.rushes.db.read_session() as session:
-            notes = list(session.scalars(select(m.Notification).where(m.Notification.id > self.high_water)
-                                         .order_by(m.Notification.id).limit(500)))
+            notes = notification_store.after(session, self.high_water, 500)
             events = [_note_event(n) for n in notes]
             if notes:
                 self.high_water = notes[-1].id
             if self.rushes.db.sqlite:
-                jobs = list(session.scalars(select(m.RenderJob).where(m.RenderJob.updated_at > self.job_mark)
-                                            .order_by(m.RenderJob.updated_at).limit(500)))
+                jobs = notification_store.jobs_moved_after(session, self.job_mark, 500)
                 if jobs:
                     self.job_mark = jobs[-1].updated_at
                 events += [Event("job", j.account_id, _job_view(j)) for j in jobs]
+                rooms = room_store.events_after(session, self.room_mark)
+                if rooms:
+                    self.room_mark = rooms[-1].id
+                events += [_room_event(r) for r in rooms]
         return events
 
     # -- PostgreSQL LISTEN -----------------------------------------------------------------------
@@ -216,6 +227,8 @@ class Broadcaster:
         if data.get("kind") == "job":
             # A job's news rides in the payload: no read needed to pass it on.
             self._pending_jobs.append(Event("job", int(data["account_id"]), data["job"]))
+        elif data.get("kind") == "room":
+            self._pending_jobs.append(Event("room", int(data["account_id"]), data["event"]))
         self._wake.set()
 
 
@@ -231,6 +244,10 @@ def _offer(sub: Subscription, ev: Event) -> None:
 
 def _note_event(n: m.Notification) -> Event:
     return Event("notification", n.account_id, notification_view(n), id=n.id)
+
+
+def _room_event(row: RoomEvent) -> Event:
+    return Event("room", row.account_id, {**row.data, "event_id": row.id})
 
 
 def _job_view(job: m.RenderJob) -> dict:
@@ -252,16 +269,16 @@ def _announce(session: Session, _context) -> None:
     for obj in session.new:
         if isinstance(obj, m.Notification):
             payloads.append({"kind": "notification", "id": obj.id, "account_id": obj.account_id})
+        elif isinstance(obj, RoomEvent):
+            # The event rides in the payload (well under NOTIFY's 8000 bytes): no read to pass it on.
+            payloads.append({"kind": "room", "account_id": obj.account_id, "event": {**obj.data, "event_id": obj.id}})
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, m.RenderJob) and (obj in session.new or _moved(obj)):
             payloads.append({"kind": "job", "account_id": obj.account_id, "job": _job_view(obj)})
     if payloads:
         # pg_notify is transactional: delivered at COMMIT, dropped on ROLLBACK. Same-payload repeats
         # within a transaction are folded by PostgreSQL, which is what we want.
-        conn = session.connection()
-        for payload in payloads:
-            conn.execute(text("SELECT pg_notify(:channel, :payload)"),
-                         {"channel": CHANNEL, "payload": json.dumps(payload)})
+        notification_store.pg_notify(session, CHANNEL, [json.dumps(payload) for payload in payloads])
 
 
 def _moved(job: m.RenderJob) -> bool:

@@ -5,17 +5,20 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from rushes.services.accounts import balance
-from rushes.services.confirm import _latest_take_is_whole, scene_plan
+from rushes.domain.render_choice import options
+from rushes.services.budgets import budget_view
+from rushes.services.confirm import TakeOrder, _latest_take_is_whole, scene_plan
 from rushes.services.fix_costs import take_frame_costs
 from rushes.services.snapshot import SceneSnapshot
 from rushes.services.views import media_url
-from rushes.store import models as m
+from rushes.store import budgets
 
 
-def checkout(app, session: Session, snap: SceneSnapshot) -> dict:
-    """The plan as GET /api/scenes/{id}/plan and the stage 11 page show it."""
-    plan = scene_plan(app, session, snap)
-    project = session.get(m.Project, snap.scene.project_id)
+def checkout(rushes, session: Session, snap: SceneSnapshot, order: TakeOrder | None = None, draws=None) -> dict:
+    """The plan as GET /api/scenes/{id}/plan and the stage 11 page show it, for the user's order if any
+    (`order`: model, resolution, sound, ticked shots; `draws`: retakes, variants)."""
+    plan = scene_plan(rushes, session, snap, order, draws)
+    project = budgets.project(session, snap.scene.project_id)
     available = balance(session, project.account_id)
     body = plan.as_dict()
     for row, shot in zip(body["shots"], plan.shots):
@@ -43,10 +46,18 @@ def checkout(app, session: Session, snap: SceneSnapshot) -> dict:
         # The same rule Confirm enforces: a take that already matches every shot is not bought again.
         "nothing_to_render": (nothing := not plan.to_render and _latest_take_is_whole(session, snap)),
         "can_confirm": plan.renderable and plan.total_credits <= available and not rendering and not nothing,
-        "price_per_second": app.prices.per_second(plan.spec),
+        "price_per_second": rushes.prices.per_second(plan.spec),
+        # What Stage 11 lets the user choose, priced from the same table, and where the project's budget stands.
+        "options": options(rushes.prices, rushes.render_spec),
+        "chosen": {"model": plan.spec.model, "resolution": plan.spec.resolution, "audio": plan.spec.generate_audio,
+                   "shot_ids": None if order is None or order.shot_ids is None else list(order.shot_ids)},
+        "budget": budget_view(session, project, plan.total_credits),
+        "draws": draws.as_dict() if draws is not None else None,
     })
+    if order is not None and order.shot_ids is not None and not plan.to_render:
+        body["can_confirm"] = False
     # The whole cost of this take, not only what Confirm charges: the frames redrawn for it at Stage 10.
-    frames = take_frame_costs(app, session, snap, body["shots"])
+    frames = take_frame_costs(rushes, session, snap, body["shots"])
     body.update({"frames": frames,
                  "all_credits": plan.total_credits + frames["spent_credits"] + frames["due_credits"]})
     return body

@@ -6,17 +6,25 @@ from __future__ import annotations
 import time
 from fractions import Fraction
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rushes.domain.jobs import JobKind, JobState
 from rushes.domain.shots import FRAME_RATE
+from rushes.jobs.port import NewJob
 from rushes.media.edit_decisions import CutSheet, NoteMark, ShotCut, frame_of, write
 from rushes.services.errors import Conflict, NotFound
+from rushes.services.queueing import job_queue
 from rushes.services.replies import reply_counts
 from rushes.services.views import media_url
+from rushes.store import clips as clip_store
+from rushes.store import exports as export_store
+from rushes.store import projects as project_store
 from rushes.store import models as m
+from rushes.store import notes as note_store
+from rushes.store import scenes as scene_store
+from rushes.store import takes as take_store
 
-EXPORT_KIND = "export"
+EXPORT_KIND = JobKind.EXPORT
 EXPORT_MAX_ATTEMPTS = 2
 # Each format: its file extension and media type (the names outside tools expect).
 FORMATS = {
@@ -28,16 +36,15 @@ FORMATS = {
 
 
 def _take(session: Session, take_id: int) -> m.Take:
-    take = session.get(m.Take, take_id)
+    take = take_store.take(session, take_id)
     if take is None:
         raise NotFound(f"unknown take {take_id}")
     return take
 
 
 def _slots_and_clips(session: Session, take_id: int) -> tuple[list[m.TakeSlot], dict[int, m.Clip]]:
-    slots = list(session.scalars(select(m.TakeSlot).where(m.TakeSlot.take_id == take_id).order_by(m.TakeSlot.position)))
-    ids = [s.clip_id for s in slots if s.clip_id]
-    return slots, {c.id: c for c in session.scalars(select(m.Clip).where(m.Clip.id.in_(ids)))}
+    slots = take_store.slots(session, take_id)
+    return slots, clip_store.clips_by_id(session, [s.clip_id for s in slots])
 
 
 def take_rate(clips: dict[int, m.Clip]) -> Fraction:
@@ -49,14 +56,14 @@ def take_rate(clips: dict[int, m.Clip]) -> Fraction:
 
 
 def file_name(session: Session, take: m.Take, ext: str) -> str:
-    scene = session.get(m.Scene, take.scene_id)
+    scene = scene_store.scene(session, take.scene_id)
     return f"scene{scene.number:02d}_take{take.number:02d}.{ext}"
 
 
 def cut_sheet(session: Session, take_id: int, base_url: str = "") -> CutSheet:
     """The take's cut in frames, and every live note of its scene as a mark at its frame."""
     take = _take(session, take_id)
-    scene = session.get(m.Scene, take.scene_id)
+    scene = scene_store.scene(session, take.scene_id)
     slots, clips = _slots_and_clips(session, take_id)
     rate = take_rate(clips)
     shots, start = [], 0
@@ -69,9 +76,7 @@ def cut_sheet(session: Session, take_id: int, base_url: str = "") -> CutSheet:
                              frame_of(clip.duration, rate) if clip else 0, poster))
         start += frames
     # The notes the review page shows for the scene, in scene order (a note keeps its scene time across takes).
-    issues = list(session.scalars(select(m.ReviewIssue).where(m.ReviewIssue.scene_id == take.scene_id,
-                                                              m.ReviewIssue.deleted_at.is_(None))
-                                  .order_by(m.ReviewIssue.scene_time, m.ReviewIssue.id)))
+    issues = note_store.scene_issues(session, take.scene_id)
     counts = reply_counts(session, [i.id for i in issues])
     last = max(0, start - 1)
     notes = []
@@ -102,12 +107,12 @@ def _note_frames(issue: m.ReviewIssue, rate: Fraction) -> tuple[int, int]:
     return frame, out + 1  # stored inclusive; edit decisions count to the frame after
 
 
-def export_text(app, take_id: int, fmt: str, base_url: str = "") -> tuple[str, str, str]:
+def export_text(rushes, take_id: int, fmt: str, base_url: str = "") -> tuple[str, str, str]:
     """(body, media type, file name) of a text export."""
     if fmt not in FORMATS:
         raise NotFound(f"unknown export format {fmt!r}")
     ext, media_type = FORMATS[fmt]
-    with app.db.session() as session:
+    with rushes.db.session() as session:
         sheet = cut_sheet(session, take_id, base_url)
         name = file_name(session, _take(session, take_id), ext)
     if not sheet.shots:
@@ -118,16 +123,15 @@ def export_text(app, take_id: int, fmt: str, base_url: str = "") -> tuple[str, s
 # The whole cut as one MP4: a take-level worker job, like QC.
 
 def latest_export_job(session: Session, take_id: int) -> m.RenderJob | None:
-    return session.scalar(select(m.RenderJob).where(m.RenderJob.take_id == take_id, m.RenderJob.kind == EXPORT_KIND)
-                          .order_by(m.RenderJob.id.desc()).limit(1))
+    return export_store.latest_take_job(session, take_id, EXPORT_KIND)
 
 
 def _status(job: m.RenderJob | None) -> str:
     if job is None:
         return "none"
-    if job.state == "succeeded":
+    if job.state == JobState.SUCCEEDED:
         return "done"
-    if job.state in ("failed", "cancelled"):
+    if job.state in (JobState.FAILED, JobState.CANCELLED):
         return "failed"
     return "running" if job.lease_owner is not None and (job.lease_expires_at or 0) > time.time() else "queued"
 
@@ -146,10 +150,10 @@ def mp4_view(session: Session, take_id: int) -> dict:
             "url": f"/api/takes/{take_id}/export/mp4" if status == "done" else None}
 
 
-def request_mp4(app, take_id: int) -> dict:
+def request_mp4(rushes, take_id: int) -> dict:
     """Queue the MP4 of a finished take; an export already queued, running or done is reused."""
-    with app.db.session() as session:
-        take = session.get(m.Take, take_id, with_for_update=True)  # one request at a time per take
+    with rushes.db.session() as session:
+        take = take_store.take(session, take_id, for_update=True)  # one request at a time per take
         if take is None:
             raise NotFound(f"unknown take {take_id}")
         if take.finished_at is None:
@@ -160,14 +164,13 @@ def request_mp4(app, take_id: int) -> dict:
             raise Conflict(f"shots {', '.join(missing)} have no clip in this take" if missing else "this take has no shots",
                            {"missing": missing})
         job = latest_export_job(session, take_id)
-        if job is None or job.state in ("failed", "cancelled"):
-            scene = session.get(m.Scene, take.scene_id)
-            project = session.get(m.Project, scene.project_id)
-            session.add(m.RenderJob(kind=EXPORT_KIND, account_id=project.account_id, scene_id=take.scene_id,
-                                    shot_id=None, take_id=take.id, max_attempts=EXPORT_MAX_ATTEMPTS,
-                                    payload={"take_id": take.id}, run_after=time.time()))
-            session.flush()
-    with app.db.session() as session:
+        if job is None or job.state in (JobState.FAILED, JobState.CANCELLED):
+            scene = scene_store.scene(session, take.scene_id)
+            project = project_store.project(session, scene.project_id)
+            job_queue(rushes).defer(NewJob(kind=JobKind.EXPORT, account_id=project.account_id, scene_id=take.scene_id,
+                                        take_id=take.id, max_attempts=EXPORT_MAX_ATTEMPTS,
+                                        payload={"take_id": take.id}, run_after=time.time()), within=session)
+    with rushes.db.session() as session:
         return mp4_view(session, take_id)
 
 
@@ -183,12 +186,12 @@ def mp4_file(session: Session, take_id: int) -> tuple[str | None, dict, str]:
     return key, view, file_name(session, _take(session, take_id), "mp4")
 
 
-def reels_of(app, take_id: int):
+def reels_of(rushes, take_id: int):
     """What the export job needs, read in one short transaction: each shot's clip bytes and frames used."""
     from rushes.media.cut_export import Reel
 
-    with app.db.session() as session:
+    with rushes.db.session() as session:
         slots, clips = _slots_and_clips(session, take_id)
         rate = take_rate(clips)
         plan = [(s.code, clips[s.clip_id].media_key, frame_of(s.duration, rate)) for s in slots if s.clip_id]
-    return [Reel(code, app.media.read(key), frames) for code, key, frames in plan], rate
+    return [Reel(code, rushes.media.read(key), frames) for code, key, frames in plan], rate

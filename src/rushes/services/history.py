@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rushes.services.errors import NotFound
 from rushes.services.prompting import prompt_view
 from rushes.services.shotlist import version_view
 from rushes.services.views import media_url
+from rushes.store import clips as clip_store
 from rushes.store import models as m
+from rushes.store import scenes as scene_store
+from rushes.store import takes as take_store
 
 
 def _when(value) -> str | None:
@@ -31,15 +33,12 @@ def clip_view(c: m.Clip) -> dict:
 
 def shot_history(session: Session, shot_id: int) -> dict:
     """Everything ever made for a shot, oldest first per kind, plus one merged timeline newest first."""
-    shot = session.get(m.Shot, shot_id)
+    shot = scene_store.shot(session, shot_id)
     if shot is None:
         raise NotFound(f"unknown shot {shot_id}")
-    versions = list(session.scalars(select(m.ShotVersion).where(m.ShotVersion.shot_id == shot_id)
-                                    .order_by(m.ShotVersion.version)))
-    prompts = list(session.scalars(select(m.PromptSet).where(m.PromptSet.shot_id == shot_id).order_by(m.PromptSet.version)))
-    frames = list(session.scalars(select(m.Frame).where(m.Frame.shot_id == shot_id).order_by(m.Frame.id)))
-    clips = list(session.scalars(select(m.Clip).where(m.Clip.shot_id == shot_id).order_by(m.Clip.version)))
-    jobs = list(session.scalars(select(m.RenderJob).where(m.RenderJob.shot_id == shot_id).order_by(m.RenderJob.id)))
+    versions = scene_store.shot_versions(session, shot_id)
+    prompts, frames, jobs = scene_store.shot_artifacts(session, shot_id)
+    clips = clip_store.clips_of_shot(session, shot_id)
     latest = versions[-1] if versions else None
 
     timeline = []
@@ -78,15 +77,11 @@ def shot_history(session: Session, shot_id: int) -> dict:
 def clip_stack(session: Session, shot_id: int) -> list[dict]:
     """Every clip a shot ever had, oldest version first, each naming the takes that cut it in:
     the compare viewer picks any two of these, so it needs the media and enough to tell them apart."""
-    if session.get(m.Shot, shot_id) is None:
+    if scene_store.shot(session, shot_id) is None:
         raise NotFound(f"unknown shot {shot_id}")
-    clips = list(session.scalars(select(m.Clip).where(m.Clip.shot_id == shot_id).order_by(m.Clip.version, m.Clip.id)))
+    clips = clip_store.clips_of_shot(session, shot_id)
     used: dict[int, list[dict]] = {c.id: [] for c in clips}
-    rows = session.execute(select(m.TakeSlot.clip_id, m.Take.id, m.Take.number)
-                           .join(m.Take, m.Take.id == m.TakeSlot.take_id)
-                           .where(m.TakeSlot.shot_id == shot_id, m.TakeSlot.clip_id.is_not(None))
-                           .order_by(m.Take.number))
-    for clip_id, take_id, number in rows:
+    for clip_id, take_id, number in take_store.takes_of_clips(session, shot_id):
         if clip_id in used:
             used[clip_id].append({"id": take_id, "number": number})
     return [{**clip_view(c), "takes": used[c.id]} for c in clips]

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from rushes.domain.shots import ShotFieldError, build_fields, check_unique_codes
 from rushes.media.probe import ImageProbe, MediaError, probe_image
@@ -103,17 +104,35 @@ def _location(loc: tuple) -> str:
     return path
 
 
+_SHOT_FIELDS = ("code", "duration", "action", "dialogue", "setting", "camera", "sfx", "characters", "end_frame")
+
+
+def _refusal(error: ErrorDetails) -> tuple[str, list, str]:
+    """(path like scenes[1].shots[0].duration, its parts, message) of one validation error."""
+    message = error["msg"].removeprefix("Value error, ")
+    path = _location(error["loc"])
+    loc = [p for p in error["loc"] if isinstance(p, int) or not str(p).startswith(("function", "literal"))]
+    if ": " in message and message.split(": ", 1)[0] in _SHOT_FIELDS:
+        field, message = message.split(": ", 1)
+        path = f"{path}.{field}" if path else field
+        loc = [*loc, field]
+    return path, loc, message
+
+
+def import_refusals(data: object) -> list[tuple[str, list, str]]:
+    """Every refusal of an import file's contents (empty when it is valid), for a page that shows each at its field."""
+    try:
+        ProjectIn.model_validate(data)
+    except ValidationError as err:
+        return [_refusal(e) for e in err.errors()]
+    return []
+
+
 def parse_project(data: object) -> ProjectIn:
     try:
         return ProjectIn.model_validate(data)
     except ValidationError as err:
-        first = err.errors()[0]
-        message = first["msg"].removeprefix("Value error, ")
-        path = _location(first["loc"])
-        if ": " in message and message.split(": ", 1)[0] in ("code", "duration", "action", "dialogue", "setting",
-                                                                "camera", "sfx", "characters", "end_frame"):
-            field, message = message.split(": ", 1)
-            path = f"{path}.{field}" if path else field
+        path, _, message = _refusal(err.errors()[0])
         raise ImportError_(path, message) from None
 
 

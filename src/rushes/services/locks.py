@@ -7,7 +7,6 @@ the filmmaker unlocks first, having been told what would go stale and what re-re
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rushes.domain.costs import clip_credits, frame_credits
@@ -15,42 +14,27 @@ from rushes.domain.shots import VisualState, referenced_states
 from rushes.domain.stages import Stage
 from rushes.domain.staleness import shot_fields_digest, visual_states_digest
 from rushes.services.errors import Conflict
-from rushes.store import models as m
+from rushes.store import locks as store
+from rushes.store import shots, visuals
 
-UNLOCKED = "unlocked"  # a StageLock row with this digest releases the lock; rows are never deleted
 LOCKABLE = (int(Stage.SHOT_LIST), int(Stage.VISUAL_DEFINITION))
-STAGE_NOUNS = {7: "shot list", 8: "visual definition"}
-
-
-def _latest_lock(session: Session, scene_id: int, stage: int) -> m.StageLock | None:
-    return session.scalar(select(m.StageLock).where(m.StageLock.scene_id == scene_id, m.StageLock.stage == stage)
-                          .order_by(m.StageLock.id.desc()).limit(1))
+STAGE_NOUNS = {int(Stage.SHOT_LIST): "shot list", int(Stage.VISUAL_DEFINITION): "visual definition"}
 
 
 def _current_digest(session: Session, scene_id: int, stage: int) -> str:
-    from rushes.services.editing import live_shot_versions
+    """The stage's digest from the stored rows, without a whole scene snapshot."""
     from rushes.services.snapshot import to_fields
 
     if stage == Stage.SHOT_LIST:
-        return shot_fields_digest([to_fields(v) for v in live_shot_versions(session, scene_id)])
-    return visual_states_digest([VisualState(e.kind, e.name, s.description) for e, s in live_elements(session, scene_id)])
-
-
-def live_elements(session: Session, scene_id: int) -> list[tuple[m.VisualElement, m.VisualStateVersion]]:
-    """The scene's elements with their newest, not deleted, look (one query)."""
-    newest = (select(m.VisualStateVersion.element_id, func.max(m.VisualStateVersion.version).label("v"))
-              .join(m.VisualElement, m.VisualElement.id == m.VisualStateVersion.element_id)
-              .where(m.VisualElement.scene_id == scene_id).group_by(m.VisualStateVersion.element_id).subquery())
-    rows = session.execute(select(m.VisualElement, m.VisualStateVersion)
-                           .join(m.VisualStateVersion, m.VisualStateVersion.element_id == m.VisualElement.id)
-                           .join(newest, (newest.c.element_id == m.VisualStateVersion.element_id)
-                                 & (newest.c.v == m.VisualStateVersion.version)))
-    return [(e, s) for e, s in rows if not s.deleted]
+        return shot_fields_digest([to_fields(v) for v in shots.live_versions(session, scene_id)])
+    return visual_states_digest([VisualState(e.kind, e.name, s.description)
+                                 for e, s in visuals.live_elements(session, scene_id)])
 
 
 def lock_holds(session: Session, scene_id: int, stage: int) -> bool:
-    lock = _latest_lock(session, scene_id, stage)
-    return lock is not None and lock.digest != UNLOCKED and lock.digest == _current_digest(session, scene_id, stage)
+    pinned = store.pinned_digest(session, scene_id, stage)
+    # The stage is read only when a lock is set: most scenes were never locked.
+    return store.is_set(pinned) and store.holds(pinned, _current_digest(session, scene_id, stage))
 
 
 def require_unlocked(session: Session, scene_id: int, stage: int) -> None:
@@ -59,17 +43,17 @@ def require_unlocked(session: Session, scene_id: int, stage: int) -> None:
         raise Conflict(f"stage {stage} is locked; unlock it first", {"stage": stage, "locked": True})
 
 
-def _shot_cost(app, shot) -> dict:
+def _shot_cost(rushes, shot) -> dict:
     frames = 1 if shot.start_frame_only else 2
-    clip = clip_credits(shot.fields.duration, app.render_spec, app.prices)
+    clip = clip_credits(shot.fields.duration, rushes.render_spec, rushes.prices)
     return {"shot_id": shot.shot_id, "code": shot.fields.code, "clip_credits": clip,
-            "frame_credits": frame_credits(frames, app.prices), "credits": clip + frame_credits(frames, app.prices)}
+            "frame_credits": frame_credits(frames, rushes.prices), "credits": clip + frame_credits(frames, rushes.prices)}
 
 
-def unlock_impact(app, session: Session, snap, stage: int) -> dict:
+def unlock_impact(rushes, session: Session, snap, stage: int) -> dict:
     """What unlocking a stage exposes: what an edit there makes stale, and what re-rendering would cost."""
     scene_id = snap.scene.id
-    costs = {s.shot_id: _shot_cost(app, s) for s in snap.state.shots}
+    costs = {s.shot_id: _shot_cost(rushes, s) for s in snap.state.shots}
     body = {"stage": stage, "locked": lock_holds(session, scene_id, stage), "noun": STAGE_NOUNS[stage]}
     if stage == Stage.SHOT_LIST:
         shots = list(costs.values())

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from rushes.domain.jobs import JobState
 from rushes.store import models as m
+from rushes.store import notifications as notification_store
+from rushes.store import projects as project_store
+from rushes.store import scenes as scene_store
+from rushes.store import takes as take_store
 
 
 def notify_take_finished(session: Session, take: m.Take) -> m.Notification | None:
-    jobs = list(session.scalars(select(m.RenderJob).where(m.RenderJob.take_id == take.id)))
-    failed = [j for j in jobs if j.state == "failed"]
-    scene = session.get(m.Scene, take.scene_id)
-    project = session.get(m.Project, scene.project_id)
+    jobs = take_store.jobs_of_take(session, take.id)
+    failed = [j for j in jobs if j.state == JobState.FAILED]
+    scene = scene_store.scene(session, take.scene_id)
+    project = project_store.project(session, scene.project_id)
     kind = "take_failed" if failed else "take_finished"
     if take.cancelled_at is not None and not failed:
         kind = "take_cancelled"
-    rendered = sum(1 for j in jobs if j.state == "succeeded")
+    rendered = sum(1 for j in jobs if j.state == JobState.SUCCEEDED)
     if kind == "take_failed":
         title = f"Scene {scene.number} \u00b7 take {take.number}: {len(failed)} shot{'s' if len(failed) > 1 else ''} failed"
         body = "; ".join(f"{(j.payload or {}).get('code', '?')}: {j.error}" for j in failed)[:480]
@@ -50,25 +54,25 @@ def list_notifications(session: Session, account_id: int | list[int], after_id: 
     `account_id` may be a list: a member sees the notifications of every studio they belong to.
     """
     ids = [account_id] if isinstance(account_id, int) else list(account_id)
-    query = select(m.Notification).where(m.Notification.account_id.in_(ids))
-    if after_id:
-        query = query.where(m.Notification.id > after_id).order_by(m.Notification.id)
-    else:
-        if before_id is not None:
-            query = query.where(m.Notification.id < before_id)
-        query = query.order_by(m.Notification.id.desc())
-    return list(session.scalars(query.limit(limit)))
+    return notification_store.of_studios(session, ids, after_id, limit, before_id)
 
 
 def unread_count(session: Session, account_id: int | list[int]) -> int:
     ids = [account_id] if isinstance(account_id, int) else list(account_id)
-    return session.scalar(select(func.count()).select_from(m.Notification).where(
-        m.Notification.account_id.in_(ids), m.Notification.read_at.is_(None))) or 0
+    return notification_store.unread_count(session, ids)
 
 
 def mark_scene_read(session: Session, scene_id: int) -> int:
-    """Opening the review of a scene reads its notifications."""
-    result = session.execute(update(m.Notification).where(m.Notification.scene_id == scene_id,
-                                                           m.Notification.read_at.is_(None))
-                             .values(read_at=datetime.now(timezone.utc)))
-    return result.rowcount or 0
+    """Opening the review of a scene reads its notifications.
+
+    Best effort: a page view holds no write lock on SQLite, and while a render is being written it cannot take
+    one, so the page still opens and the badge clears on a later view rather than the page failing."""
+    from sqlalchemy.exc import OperationalError
+
+    if not notification_store.scene_has_unread(session, scene_id):
+        return 0  # nothing to mark: no write at all
+    try:
+        with session.begin_nested():
+            return notification_store.mark_scene_read(session, scene_id, datetime.now(timezone.utc))
+    except OperationalError:
+        return 0

@@ -1,83 +1,22 @@
-"""Which studio (and which scene) an id belongs to: the table access control resolves every id through.
+"""Which ids a request may name, and what kind of id a field holds; their owners are looked up in the store.
 
-OWNERS maps an id's name, as it appears in a route's path (`/api/shots/{shot_id}`) or a JSON body,
-to a query yielding (studio id, scene id or None) rows for that id. A route whose path names an id
-not in this table is refused (see rushes.web.access), so a new kind of id must be added here:
-
-    OWNERS["note_id"] = lambda v: _via_scene(select(m.Note.scene_id).where(m.Note.id == v))
-
-Media keys are content-addressed and can be shared by scenes of several studios, so "key" may yield
-several rows; being a member of any of them is enough.
+The table of ids and the queries that resolve each to its studio (and scene) live in
+rushes.store.access (OWNERS): a route whose path names an id not there is refused (see
+rushes.web.access), so a new kind of id must be added to it. This module keeps the names that are
+not ids at all, and how a JSON body's field names an id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from rushes.store.access import OWNERS, TEXT_IDS, Owner, owners
 
-from sqlalchemy import Select, literal, null, select, union
-from sqlalchemy.orm import Session
+__all__ = ["NOT_IDS", "OWNERS", "TEXT_IDS", "Owner", "id_kind", "owners"]
 
-from rushes.store import models as m
-
-Owner = tuple[int, "int | None"]
-
-
-def _scene_rows(scene_ids) -> Select:
-    """(studio, scene) of the scenes whose ids the subquery yields."""
-    return (select(m.Project.account_id, m.Scene.id).join(m.Scene, m.Scene.project_id == m.Project.id)
-            .where(m.Scene.id.in_(scene_ids)))
-
-
-def _via_shot(shot_ids) -> Select:
-    return _scene_rows(select(m.Shot.scene_id).where(m.Shot.id.in_(shot_ids)))
-
-
-def _media(key: str) -> Select:
-    """Every scene whose frames, clips (picture, poster, thumbnail strip) or notes' stills use this content."""
-    shots = union(
-        select(m.Frame.shot_id).where(m.Frame.media_key == key),
-        select(m.Clip.shot_id).where(m.Clip.media_key == key),
-        select(m.Clip.shot_id).where(m.Clip.poster_key == key),
-        select(m.Clip.shot_id).where(m.Clip.strip_key == key),
-        # A note's still (its frame with the drawing) is seen by whoever may see the note.
-        select(m.ReviewIssue.shot_id).where(m.ReviewIssue.still_key == key, m.ReviewIssue.deleted_at.is_(None)),
-    )
-    return _via_shot(shots)
-
-
-OWNERS: dict[str, Callable[[object], Select]] = {
-    "project_id": lambda v: select(m.Project.account_id, null()).where(m.Project.id == v),
-    "scene_id": lambda v: _scene_rows(select(literal(v))),
-    "shot_id": lambda v: _via_shot(select(literal(v))),
-    "take_id": lambda v: _scene_rows(select(m.Take.scene_id).where(m.Take.id == v)),
-    "job_id": lambda v: select(m.RenderJob.account_id, m.RenderJob.scene_id).where(m.RenderJob.id == v),
-    "issue_id": lambda v: _scene_rows(select(m.ReviewIssue.scene_id).where(m.ReviewIssue.id == v,
-                                                                           m.ReviewIssue.deleted_at.is_(None))),
-    "notification_id": lambda v: select(m.Notification.account_id, m.Notification.scene_id)
-    .where(m.Notification.id == v),
-    "element_id": lambda v: _scene_rows(select(m.VisualElement.scene_id).where(m.VisualElement.id == v)),
-    "share_id": lambda v: _scene_rows(select(m.ShareLink.scene_id).where(m.ShareLink.id == v)),
-    "studio_id": lambda v: select(m.Account.id, null()).where(m.Account.id == v),
-    "finding_id": lambda v: _scene_rows(select(m.QcFinding.scene_id).where(m.QcFinding.id == v)),
-    "key": _media,
-}
-# Ids whose value is a string; every other id is a positive integer.
-TEXT_IDS = {"key"}
 # Path parameters that are not ids of anything a studio owns.
-NOT_IDS = {"stage", "format", "share_token"}  # format: an export's file type; share_token: a guest link, checked by the public page that opens it
-
-
-def owners(session: Session, name: str, value) -> list[Owner]:
-    """The (studio, scene) rows an id belongs to; [] when it names nothing. KeyError for an unknown kind."""
-    query = OWNERS[name]
-    if name not in TEXT_IDS:
-        text = str(value)
-        if not text.isdigit() or len(text) > 18:
-            return []
-        value = int(text)
-    elif not isinstance(value, str) or len(value) > 200:
-        return []
-    return [(int(a), int(s) if s is not None else None) for a, s in session.execute(query(value)).all()]
+# format: an export's file type; share_token and invite_token: links, checked by the public page that opens
+# them; my_invitation_id and my_token_id: the caller's own invitation or API token, matched to the caller
+# by the service (anybody else's answers 404, like one that does not exist).
+NOT_IDS = {"stage", "format", "share_token", "invite_token", "my_invitation_id", "my_token_id"}
 
 
 def id_kind(name: str) -> str | None:

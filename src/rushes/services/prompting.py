@@ -9,40 +9,41 @@ from rushes.services.editing import latest_prompt_set, write_prompt_set
 from rushes.services.errors import NotFound
 from rushes.services.snapshot import SceneSnapshot, load_scene
 from rushes.store import models as m
+from rushes.store import shots
 
 MAX_PROMPT = 4000
 
 
-def _snapshot_for_shot(app, session: Session, shot_id: int) -> SceneSnapshot:
-    shot = session.get(m.Shot, shot_id)
+def _snapshot_for_shot(rushes, session: Session, shot_id: int) -> SceneSnapshot:
+    shot = shots.shot(session, shot_id)
     if shot is None:
         raise NotFound(f"unknown shot {shot_id}")
-    snap = load_scene(session, shot.scene_id, app.render_spec)
+    snap = load_scene(session, shot.scene_id, rushes.render_spec)
     if shot_id not in snap.shot_ids:
         raise NotFound(f"shot {shot_id} was deleted")
     return snap
 
 
-def reassemble(app, session: Session, shot_id: int) -> m.PromptSet:
+def reassemble(rushes, session: Session, shot_id: int) -> m.PromptSet:
     """A new prompt set from today's shot fields and visual states; an override is kept (and flagged)."""
-    snap = _snapshot_for_shot(app, session, shot_id)
+    snap = _snapshot_for_shot(rushes, session, shot_id)
     return write_prompt_set(session, snap.assessment.shot(shot_id))
 
 
-def reassemble_scene(app, session: Session, scene_id: int, only_stale: bool = True) -> list[m.PromptSet]:
+def reassemble_scene(rushes, session: Session, scene_id: int, only_stale: bool = True) -> list[m.PromptSet]:
     """Reassemble every shot whose prompt set is missing or stale (or every shot)."""
-    snap = load_scene(session, scene_id, app.render_spec)
+    snap = load_scene(session, scene_id, rushes.render_spec)
     return [write_prompt_set(session, check) for check in snap.assessment.shots
             if not only_stale or not check.prompt.fresh]
 
 
-def edit_prompt(app, session: Session, shot_id: int, *, video_prompt: str | None = None,
+def edit_prompt(rushes, session: Session, shot_id: int, *, video_prompt: str | None = None,
                 clear_override: bool = False, start_frame_only: bool | None = None) -> m.PromptSet:
     """Set or clear the video prompt override, or toggle start-frame-only; always a new prompt set.
 
     An override equal to the assembled prompt is no override at all, so it is cleared instead of kept.
     """
-    snap = _snapshot_for_shot(app, session, shot_id)
+    snap = _snapshot_for_shot(rushes, session, shot_id)
     check = snap.assessment.shot(shot_id)
     override = None
     if video_prompt is not None and not clear_override:

@@ -6,18 +6,26 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from rushes.domain.costs import render_seconds
 from rushes.domain.issues import IssueCategory
+from rushes.domain.jobs import JobKind, JobState
+from rushes.jobs.port import JobQueue, NewJob
 from rushes.domain.qc_rules import Finding, ShotMaterial, check_take
 from rushes.domain.stages import Stage
 from rushes.media.qc_probe import anchor_frame, decode_clip
 from rushes.services.errors import Conflict, NotFound
+from rushes.services.queueing import job_queue
+from rushes.store import clips as clip_store
+from rushes.store import exports as export_store
+from rushes.store import projects as project_store
 from rushes.store import models as m
+from rushes.store import qc as qc_store
+from rushes.store import scenes as scene_store
+from rushes.store import takes as take_store
 
-QC_KIND = "qc"
+QC_KIND = JobKind.QC
 QC_MAX_ATTEMPTS = 3
 # What each kind of finding is, as a note: the category its accepted note gets.
 CATEGORIES: dict[str, IssueCategory] = {
@@ -33,31 +41,20 @@ CATEGORIES: dict[str, IssueCategory] = {
 }
 
 
-def enqueue_qc(session: Session, take: m.Take) -> m.RenderJob:
-    """One QC job for a take that just finished, in the same transaction that finished it."""
-    scene = session.get(m.Scene, take.scene_id)
-    project = session.get(m.Project, scene.project_id)
-    job = m.RenderJob(kind=QC_KIND, account_id=project.account_id, scene_id=take.scene_id, shot_id=None,
-                      take_id=take.id, max_attempts=QC_MAX_ATTEMPTS, payload={"take_id": take.id},
-                      run_after=time.time())
-    session.add(job)
-    session.flush()
-    return job
-
-
-def _newest_versions(session: Session, shot_ids: list[int]) -> dict[int, m.ShotVersion]:
-    newest = (select(m.ShotVersion.shot_id, func.max(m.ShotVersion.version).label("v"))
-              .where(m.ShotVersion.shot_id.in_(shot_ids)).group_by(m.ShotVersion.shot_id).subquery())
-    rows = session.scalars(select(m.ShotVersion).join(
-        newest, (newest.c.shot_id == m.ShotVersion.shot_id) & (newest.c.v == m.ShotVersion.version)))
-    return {v.shot_id: v for v in rows}
+def enqueue_qc(queue: JobQueue, session: Session, take: m.Take) -> int:
+    """One QC job for a take that just finished, in the same transaction that finished it; its id."""
+    scene = scene_store.scene(session, take.scene_id)
+    project = project_store.project(session, scene.project_id)
+    return queue.defer(NewJob(kind=JobKind.QC, account_id=project.account_id, scene_id=take.scene_id,
+                              take_id=take.id, max_attempts=QC_MAX_ATTEMPTS, payload={"take_id": take.id},
+                              run_after=time.time()), within=session)
 
 
 def _plan(session: Session, take_id: int) -> list[dict]:
     """What QC needs of each shot that has a clip, read in one short transaction."""
-    slots = list(session.scalars(select(m.TakeSlot).where(m.TakeSlot.take_id == take_id).order_by(m.TakeSlot.position)))
-    clips = {c.id: c for c in session.scalars(select(m.Clip).where(m.Clip.id.in_([s.clip_id for s in slots if s.clip_id])))}
-    versions = _newest_versions(session, [s.shot_id for s in slots])
+    slots = take_store.slots(session, take_id)
+    clips = clip_store.clips_by_id(session, [s.clip_id for s in slots])
+    versions = scene_store.newest_versions(session, [s.shot_id for s in slots])
     plan, start = [], 0.0
     for slot in slots:
         clip = clips.get(slot.clip_id) if slot.clip_id else None
@@ -75,17 +72,20 @@ def _plan(session: Session, take_id: int) -> list[dict]:
     return plan
 
 
-def measure_take(app, take_id: int) -> list[Finding]:
+def measure_take(rushes, take_id: int) -> list[Finding]:
     """Decode every clip of the take at QC size and run every check; no transaction is held meanwhile."""
-    with app.db.session() as session:
-        if session.get(m.Take, take_id) is None:
+    with rushes.db.session() as session:
+        if take_store.take(session, take_id) is None:
             raise NotFound(f"unknown take {take_id}")
         plan = _plan(session, take_id)
     shots = []
     for item in plan:
-        clip = decode_clip(app.media.read(item["clip_key"]))
+        clip = decode_clip(rushes.media.read(item["clip_key"]))
         height, width = clip.frames.shape[1:3]
-        anchor = (lambda key: anchor_frame(app.media.read(key), width, height) if key else None)
+
+        def anchor(key, width=width, height=height):
+            return anchor_frame(rushes.media.read(key), width, height) if key else None
+
         shots.append(ShotMaterial(
             shot_id=item["shot_id"], code=item["code"], start=item["start"], duration=item["duration"],
             ordered_seconds=item["ordered"], fps=clip.fps, frames=clip.frames, audio=clip.audio,
@@ -96,10 +96,9 @@ def measure_take(app, take_id: int) -> list[Finding]:
 
 def store_findings(session: Session, take: m.Take, findings: list[Finding], job_id: int | None) -> int:
     """Replace the take's still-proposed findings with these; decided ones stay as the filmmaker left them."""
-    session.execute(delete(m.QcFinding).where(m.QcFinding.take_id == take.id, m.QcFinding.status == "proposed"))
-    clips = dict(session.execute(select(m.TakeSlot.shot_id, m.TakeSlot.clip_id).where(m.TakeSlot.take_id == take.id)).all())
-    decided = {(f.kind, f.shot_id, f.frame) for f in session.scalars(
-        select(m.QcFinding).where(m.QcFinding.take_id == take.id, m.QcFinding.status != "proposed"))}
+    qc_store.drop_proposed(session, take.id)
+    clips = take_store.clip_of_shot(session, take.id)
+    decided = {(f.kind, f.shot_id, f.frame) for f in qc_store.decided(session, take.id)}
     added = 0
     for f in findings:
         if (f.kind, f.shot_id, f.frame) in decided:
@@ -113,6 +112,19 @@ def store_findings(session: Session, take: m.Take, findings: list[Finding], job_
     return added
 
 
+def recheck_take_notes(session: Session, take_id: int, findings: list[Finding]) -> int:
+    """QC's notes on a shot whose clip this take changed are checked again against what QC measured now."""
+    from rushes.services.draws import recheck_qc_notes
+
+    found: dict[int, dict[str, float]] = {}
+    for f in findings:
+        found.setdefault(f.shot_id, {}).setdefault(f.kind, f.measure)
+    count = 0
+    for slot in take_store.slots_with_clips(session, take_id):
+        count += recheck_qc_notes(session, slot.shot_id, clip_store.clip(session, slot.clip_id), found.get(slot.shot_id, {}))
+    return count
+
+
 def finding_view(f: m.QcFinding) -> dict:
     return {"id": f.id, "take_id": f.take_id, "scene_id": f.scene_id, "shot_id": f.shot_id, "shot_code": f.shot_code,
             "kind": f.kind, "frame": f.frame, "scene_time": f.scene_time, "measure": f.measure,
@@ -124,9 +136,9 @@ def _status(take: m.Take, job: m.RenderJob | None) -> str:
     if job is None:
         # Not enqueued yet: the take is still rendering (QC starts when it lands), or it predates QC.
         return "queued" if take.finished_at is None else "none"
-    if job.state == "succeeded":
+    if job.state == JobState.SUCCEEDED:
         return "done"
-    if job.state in ("failed", "cancelled"):
+    if job.state in (JobState.FAILED, JobState.CANCELLED):
         return "failed"
     if job.lease_owner is not None and (job.lease_expires_at or 0) > time.time():
         return "running"
@@ -134,57 +146,53 @@ def _status(take: m.Take, job: m.RenderJob | None) -> str:
 
 
 def latest_qc_job(session: Session, take_id: int) -> m.RenderJob | None:
-    return session.scalar(select(m.RenderJob).where(m.RenderJob.take_id == take_id, m.RenderJob.kind == QC_KIND)
-                          .order_by(m.RenderJob.id.desc()).limit(1))
+    return export_store.latest_take_job(session, take_id, QC_KIND)
 
 
 def qc_view(session: Session, take_id: int, include_dismissed: bool = True) -> dict:
     """GET /api/takes/{take_id}/qc: where QC stands and what it found, in cut order."""
-    take = session.get(m.Take, take_id)
+    take = take_store.take(session, take_id)
     if take is None:
         raise NotFound(f"unknown take {take_id}")
     job = latest_qc_job(session, take_id)
-    query = select(m.QcFinding).where(m.QcFinding.take_id == take_id)
-    if not include_dismissed:
-        query = query.where(m.QcFinding.status != "dismissed")
-    findings = list(session.scalars(query.order_by(m.QcFinding.scene_time, m.QcFinding.id)))
+    findings = qc_store.take_findings(session, take_id, include_dismissed)
     return {"take_id": take_id, "scene_id": take.scene_id, "status": _status(take, job),
             "take_finished": take.finished_at is not None,
-            "error": job.error if job is not None and job.state == "failed" else None,
+            "error": job.error if job is not None and job.state == JobState.FAILED else None,
             "findings": [finding_view(f) for f in findings]}
 
 
-def request_qc(app, take_id: int) -> dict:
+def request_qc(rushes, take_id: int) -> dict:
     """Queue QC again for a finished take (one that predates QC, or after a failed run)."""
-    with app.db.session() as session:
-        take = session.get(m.Take, take_id, with_for_update=True)
+    with rushes.db.session() as session:
+        take = take_store.take(session, take_id, for_update=True)
         if take is None:
             raise NotFound(f"unknown take {take_id}")
         if take.finished_at is None:
             raise Conflict("this take is still rendering: QC starts by itself when it lands")
         job = latest_qc_job(session, take_id)
-        if job is None or job.state in ("failed", "cancelled"):
-            enqueue_qc(session, take)
-    with app.db.session() as session:
+        if job is None or job.state in (JobState.FAILED, JobState.CANCELLED):
+            enqueue_qc(job_queue(rushes), session, take)
+    with rushes.db.session() as session:
         return qc_view(session, take_id)
 
 
 def _locked_finding(session: Session, finding_id: int) -> m.QcFinding:
-    finding = session.get(m.QcFinding, finding_id, with_for_update=True)
+    finding = qc_store.finding(session, finding_id, for_update=True)
     if finding is None:
         raise NotFound(f"unknown QC finding {finding_id}")
     return finding
 
 
-def accept_finding(app, finding_id: int) -> dict:
+def accept_finding(rushes, finding_id: int) -> dict:
     """The finding becomes a normal note (through the review service) at its frame, routed to its stage."""
     from rushes.services.review import pin_issue_in
 
-    with app.db.session() as session:
+    with rushes.db.session() as session:
         finding = _locked_finding(session, finding_id)
         if finding.status == "accepted":
             raise Conflict(f"QC finding {finding_id} is already note {finding.note_id}", {"note_id": finding.note_id})
-        note = pin_issue_in(app, session, finding.scene_id, {
+        note = pin_issue_in(rushes, session, finding.scene_id, {
             "scene_time": finding.scene_time, "take_id": finding.take_id, "shot_id": finding.shot_id,
             "category": CATEGORIES[finding.kind].value, "stage": finding.stage,
             "description": f"QC {finding.kind.replace('_', ' ')}: {finding.message}"})
@@ -194,8 +202,8 @@ def accept_finding(app, finding_id: int) -> dict:
         return {"finding": finding_view(finding), "note": note}
 
 
-def dismiss_finding(app, finding_id: int) -> dict:
-    with app.db.session() as session:
+def dismiss_finding(rushes, finding_id: int) -> dict:
+    with rushes.db.session() as session:
         finding = _locked_finding(session, finding_id)
         if finding.status == "accepted":
             raise Conflict(f"QC finding {finding_id} is already note {finding.note_id}: delete the note instead",

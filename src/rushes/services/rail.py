@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rushes.domain.stages import Stage
@@ -14,6 +13,7 @@ from rushes.domain.status import SceneStatus, frames_locked
 from rushes.domain.timecode import frame_at, timecode
 from rushes.services.snapshot import SceneSnapshot
 from rushes.store import models as m
+from rushes.store import notes as note_store
 
 FRESH, STALE, LOCKED, NOT_STARTED = "fresh", "stale", "locked", "not_started"
 STATE_LABELS = {FRESH: "Fresh", STALE: "Stale", LOCKED: "Locked", NOT_STARTED: "Not started"}
@@ -30,17 +30,12 @@ class RailFacts:
 def rail_facts(session: Session, scene_ids: list[int]) -> RailFacts:
     """Two queries whatever the number of scenes."""
     facts = RailFacts()
-    rows = session.execute(select(m.ReviewIssue.scene_id, m.ReviewIssue.stage, func.count()).where(
-        m.ReviewIssue.scene_id.in_(scene_ids), m.ReviewIssue.deleted_at.is_(None),
-        m.ReviewIssue.status.in_(("open", "routed"))).group_by(m.ReviewIssue.scene_id, m.ReviewIssue.stage))
-    for scene_id, stage, n in rows:
-        facts.issues.setdefault(scene_id, {})[int(stage)] = n
-    newest = (select(m.StageLock.scene_id, func.max(m.StageLock.id).label("id"))
-              .where(m.StageLock.scene_id.in_(scene_ids), m.StageLock.stage == int(Stage.VISUAL_DEFINITION))
-              .group_by(m.StageLock.scene_id).subquery())
-    for scene_id, digest in session.execute(select(m.StageLock.scene_id, m.StageLock.digest)
-                                            .join(newest, newest.c.id == m.StageLock.id)):
-        facts.visual_locks[scene_id] = digest
+    for scene_id, stage, n in note_store.open_counts_by_stage(session, scene_ids):
+        if stage is not None:  # a note with no route yet waits on the review page, at no stage
+            facts.issues.setdefault(scene_id, {})[int(stage)] = n
+    from rushes.store import locks
+
+    facts.visual_locks.update(locks.pinned_digests(session, scene_ids, Stage.VISUAL_DEFINITION))
     return facts
 
 
@@ -52,12 +47,11 @@ def issues_by_stage(session: Session, scene_id: int) -> dict[int, int]:
 def stage_lock_holds(session: Session, snap: SceneSnapshot, stage: int, facts: RailFacts | None = None) -> bool:
     if stage == Stage.SHOT_LIST:
         return snap.shot_list_locked
+    from rushes.store import locks
+
     if facts is not None and stage == Stage.VISUAL_DEFINITION:
-        digest = facts.visual_locks.get(snap.scene.id)
-        return digest is not None and digest == visual_definition_digest(snap.state)
-    lock = session.scalar(select(m.StageLock).where(m.StageLock.scene_id == snap.scene.id, m.StageLock.stage == stage)
-                          .order_by(m.StageLock.id.desc()).limit(1))
-    return lock is not None and lock.digest == visual_definition_digest(snap.state)
+        return locks.holds(facts.visual_locks.get(snap.scene.id), visual_definition_digest(snap.state))
+    return locks.holds(locks.pinned_digest(session, snap.scene.id, stage), visual_definition_digest(snap.state))
 
 
 def stage_states(session: Session, snap: SceneSnapshot, facts: RailFacts | None = None) -> dict[int, tuple[str, str]]:
@@ -175,9 +169,7 @@ def routed_issues(session: Session, scene_id: int, stage: int) -> list[dict]:
     from rushes.services.editing import live_shot_versions
 
     codes = {v.shot_id: v.code for v in live_shot_versions(session, scene_id)}
-    rows = session.scalars(select(m.ReviewIssue).where(
-        m.ReviewIssue.scene_id == scene_id, m.ReviewIssue.stage == stage, m.ReviewIssue.deleted_at.is_(None),
-        m.ReviewIssue.status.in_(("open", "routed"))).order_by(m.ReviewIssue.id))
+    rows = note_store.routed_to_stage(session, scene_id, stage)
     # Each note carries its way back: the review page at the note's own moment (?t= seeks the player there).
     return [{"id": i.id, "shot_id": i.shot_id, "code": codes.get(i.shot_id, "?"), "category": i.category,
              "description": i.description, "scene_time": i.scene_time, "timecode": _note_timecode(i),

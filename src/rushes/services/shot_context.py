@@ -6,7 +6,7 @@ from rushes.domain.shots import referenced_states
 from rushes.providers.attribution.base import AttributionRequest, ElementLook, ShotContext
 from rushes.services.errors import NotFound
 from rushes.services.snapshot import SceneSnapshot, load_scene
-from rushes.store import models as m
+from rushes.store import shots
 
 
 def _context(snap: SceneSnapshot, index: int) -> ShotContext:
@@ -18,11 +18,11 @@ def _context(snap: SceneSnapshot, index: int) -> ShotContext:
                        visual_states=looks)
 
 
-def shot_contexts(session, app, shot_id: int) -> tuple[ShotContext, tuple[ShotContext, ...], tuple[str, ...]]:
-    shot = session.get(m.Shot, int(shot_id))
+def shot_contexts(session, rushes, shot_id: int) -> tuple[ShotContext, tuple[ShotContext, ...], tuple[str, ...]]:
+    shot = shots.shot(session, int(shot_id))
     if shot is None:
         raise NotFound(f"unknown shot {shot_id}")
-    snap = load_scene(session, shot.scene_id, app.render_spec)
+    snap = load_scene(session, shot.scene_id, rushes.render_spec)
     if shot.id not in snap.shot_ids:
         raise NotFound(f"shot {shot_id} was deleted")
     index = snap.shot_ids.index(shot.id)
@@ -31,8 +31,8 @@ def shot_contexts(session, app, shot_id: int) -> tuple[ShotContext, tuple[ShotCo
     return _context(snap, index), neighbours, elements
 
 
-def attribution_request(session, app, shot_id: int, description: str, category: str | None,
+def attribution_request(session, rushes, shot_id: int, description: str, category: str | None,
                         shot_time: float | None = None) -> AttributionRequest:
-    shot, neighbours, elements = shot_contexts(session, app, shot_id)
+    shot, neighbours, elements = shot_contexts(session, rushes, shot_id)
     return AttributionRequest(description=description, category=category, shot=shot, neighbours=neighbours,
                               scene_elements=elements, shot_time=shot_time)

@@ -27,23 +27,25 @@ from rushes.domain.stages import Stage
 from rushes.domain.staleness import shot_list_digest
 from rushes.services.editing import add_shot, latest_shot_version, live_shot_versions
 from rushes.services.errors import Conflict, NotFound
-from rushes.services.locks import UNLOCKED, require_unlocked
+from rushes.services.locks import require_unlocked
 from rushes.services.snapshot import load_scene, to_fields
+from rushes.store import locks, shots
 from rushes.store import models as m
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _CODE_PARTS = re.compile(r"^([0-9]{1,3})([A-Z]{1,2})$")
 
 
-def _scene_of(session: Session, shot_id: int) -> int:
-    shot = session.get(m.Shot, shot_id)
+def scene_of(session: Session, shot_id: int) -> int:
+    """The scene a shot belongs to (deleted shots too: their rows stay); NotFound for an unknown shot."""
+    shot = shots.shot(session, shot_id)
     if shot is None:
         raise NotFound(f"unknown shot {shot_id}")
     return shot.scene_id
 
 
 def _require_scene(session: Session, scene_id: int) -> m.Scene:
-    scene = session.get(m.Scene, scene_id)
+    scene = shots.scene_row(session, scene_id)
     if scene is None:
         raise NotFound(f"unknown scene {scene_id}")
     return scene
@@ -53,12 +55,8 @@ def new_version(session: Session, current: m.ShotVersion, *, fields: ShotFields 
                 position: int | None = None, deleted: bool = False, note: str = "edited") -> m.ShotVersion:
     """The next version of a shot from `current`, with whatever changed."""
     values = (fields or to_fields(current)).as_dict()
-    row = m.ShotVersion(shot_id=current.shot_id, version=current.version + 1,
-                        position=current.position if position is None else position,
-                        deleted=deleted, note=note[:300], **values)
-    session.add(row)
-    session.flush()
-    return row
+    return shots.add_version(session, current.shot_id, current.version + 1,
+                             current.position if position is None else position, note[:300], values, deleted=deleted)
 
 
 def _renumber(session: Session, ordered: list[m.ShotVersion], note: str) -> list[m.ShotVersion]:
@@ -75,7 +73,7 @@ def insert_shot(session: Session, scene_id: int, values: dict, after_shot_id: in
                 note: str = "created") -> m.ShotVersion:
     """Add a shot at the end, or right after `after_shot_id` (later shots move down one place)."""
     _require_scene(session, scene_id)
-    require_unlocked(session, scene_id, 7)
+    require_unlocked(session, scene_id, Stage.SHOT_LIST)
     live = live_shot_versions(session, scene_id)
     if after_shot_id is None:
         return add_shot(session, scene_id, values, position=(live[-1].position + 1) if live else 0, note=note)
@@ -93,8 +91,8 @@ def insert_shot(session: Session, scene_id: int, values: dict, after_shot_id: in
 
 def delete_shot(session: Session, shot_id: int) -> m.ShotVersion:
     """A deleted version: the shot leaves the list, every earlier version stays."""
-    scene_id = _scene_of(session, shot_id)
-    require_unlocked(session, scene_id, 7)
+    scene_id = scene_of(session, shot_id)
+    require_unlocked(session, scene_id, Stage.SHOT_LIST)
     current = latest_shot_version(session, shot_id)
     gone = new_version(session, current, deleted=True, note="deleted")
     _renumber(session, live_shot_versions(session, scene_id), "shot before it deleted")
@@ -104,7 +102,7 @@ def delete_shot(session: Session, shot_id: int) -> m.ShotVersion:
 def reorder_shots(session: Session, scene_id: int, shot_ids: list[int]) -> list[m.ShotVersion]:
     """Put the scene's live shots in the given order; the list must name each exactly once."""
     _require_scene(session, scene_id)
-    require_unlocked(session, scene_id, 7)
+    require_unlocked(session, scene_id, Stage.SHOT_LIST)
     live = {v.shot_id: v for v in live_shot_versions(session, scene_id)}
     if len(shot_ids) != len(set(shot_ids)) or set(shot_ids) != set(live):
         raise ShotFieldError("shot_ids", "must list every shot of the scene exactly once")
@@ -164,8 +162,8 @@ def next_free_code(code: str, taken: set[str]) -> str:
 
 def split_shot(session: Session, shot_id: int) -> tuple[m.ShotVersion, m.ShotVersion]:
     """Split a shot into two adjacent shots; returns (first, second) new versions."""
-    scene_id = _scene_of(session, shot_id)
-    require_unlocked(session, scene_id, 7)
+    scene_id = scene_of(session, shot_id)
+    require_unlocked(session, scene_id, Stage.SHOT_LIST)
     current = latest_shot_version(session, shot_id)
     fields = to_fields(current)
     # Split in whole frames, so the halves add up to the shot exactly and each is a valid duration.
@@ -195,8 +193,8 @@ def _join(a: str, b: str, sep: str) -> str:
 
 def merge_shots(session: Session, shot_id: int, next_shot_id: int | None = None) -> m.ShotVersion:
     """Merge a shot with the shot right after it; returns the merged shot's new version."""
-    scene_id = _scene_of(session, shot_id)
-    require_unlocked(session, scene_id, 7)
+    scene_id = scene_of(session, shot_id)
+    require_unlocked(session, scene_id, Stage.SHOT_LIST)
     live = live_shot_versions(session, scene_id)
     ids = [v.shot_id for v in live]
     if shot_id not in ids:
@@ -225,24 +223,29 @@ def merge_shots(session: Session, shot_id: int, next_shot_id: int | None = None)
     return latest_shot_version(session, row.shot_id)
 
 
-def set_lock(app, session: Session, scene_id: int, stage: int, locked: bool) -> m.StageLock:
+def set_lock(rushes, session: Session, scene_id: int, stage: int, locked: bool) -> m.StageLock:
     """Lock stage 7 or 8 at today's digest (or release it); an edit later lifts the lock by itself."""
     from rushes.domain.staleness import visual_definition_digest
 
     if stage not in (Stage.SHOT_LIST, Stage.VISUAL_DEFINITION):
         raise ShotFieldError("stage", "only stages 7 and 8 are locked by hand")
-    snap = load_scene(session, scene_id, app.render_spec)
+    snap = load_scene(session, scene_id, rushes.render_spec)
     if locked and stage == Stage.SHOT_LIST:
         if not snap.state.shots:
             raise Conflict("a scene without shots cannot be locked")
         check_unique_codes([s.fields.code for s in snap.state.shots])
-    digest = UNLOCKED
+    digest = locks.UNLOCKED
     if locked:
         digest = shot_list_digest(snap.state) if stage == Stage.SHOT_LIST else visual_definition_digest(snap.state)
-    lock = m.StageLock(scene_id=scene_id, stage=int(stage), digest=digest)
-    session.add(lock)
-    session.flush()
-    return lock
+    return locks.add_lock(session, scene_id, stage, digest)
+
+
+def lock_stage(rushes, session: Session, scene_id: int, stage: int, locked: bool) -> dict:
+    """POST /api/scenes/{id}/locks: lock or release the stage, answered as the lock row now stands."""
+    _require_scene(session, scene_id)
+    row = set_lock(rushes, session, scene_id, stage, locked)
+    return {"stage": row.stage, "locked": row.digest != locks.UNLOCKED, "digest": row.digest,
+            "created_at": row.created_at.isoformat() if row.created_at else None}
 
 
 def version_view(v: m.ShotVersion) -> dict:

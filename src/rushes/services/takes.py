@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import time
-
-from sqlalchemy import select
+from typing import Any
 
 from rushes.jobs.queue import end_job, finish_take_if_done, lock_job
 from rushes.services.accounts import account_of_scene, lock_account
 from rushes.services.errors import Conflict, NotFound
 from rushes.services.views import media_url
+from rushes.domain.ledger import LedgerKind
+from rushes.store import ledger
+from rushes.store import clips as clip_store
+from rushes.store import job_queue as job_rows
 from rushes.store import models as m
+from rushes.store import takes as take_store
 
 JOB_OPEN = ("queued", "submitting", "rendering", "attention")
 
@@ -34,16 +38,15 @@ def quota_wait(job: m.RenderJob, at: float | None = None) -> dict | None:
 
 
 def take_view(session, take_id: int) -> dict:
-    take = session.get(m.Take, take_id)
+    take = take_store.take(session, take_id)
     if take is None:
         raise NotFound(f"unknown take {take_id}")
-    slots = list(session.scalars(select(m.TakeSlot).where(m.TakeSlot.take_id == take_id).order_by(m.TakeSlot.position)))
-    jobs = {j.id: j for j in session.scalars(select(m.RenderJob).where(m.RenderJob.take_id == take_id))}
+    slots = take_store.slots(session, take_id)
+    jobs = {j.id: j for j in take_store.jobs_of_take(session, take_id)}
     clip_ids = [s.clip_id for s in slots if s.clip_id]
-    clips = {c.id: c for c in session.scalars(select(m.Clip).where(m.Clip.id.in_(clip_ids)))}
-    refunds = set(session.scalars(select(m.LedgerEntry.job_id).where(m.LedgerEntry.take_id == take_id,
-                                                                     m.LedgerEntry.kind == "refund")))
-    shots = []
+    clips = clip_store.clips_by_id(session, clip_ids)
+    refunds = ledger.refunded_jobs_of_take(session, take_id)
+    shots: list[dict[str, Any]] = []
     for slot in slots:
         job = jobs.get(slot.job_id) if slot.job_id else None
         clip = clips.get(slot.clip_id) if slot.clip_id else None
@@ -65,8 +68,7 @@ def take_view(session, take_id: int) -> dict:
     return {
         "id": take.id, "scene_id": take.scene_id, "number": take.number, "render": take.render,
         "cost_credits": take.cost_credits,
-        "charged": -sum(e.amount for e in session.scalars(select(m.LedgerEntry).where(
-            m.LedgerEntry.take_id == take_id, m.LedgerEntry.kind.in_(("charge", "refund"))))),
+        "charged": ledger.charged_for_take(session, take_id),
         "created_at": take.created_at.isoformat(),
         "finished": take.finished_at is not None,
         "finished_at": take.finished_at.isoformat() if take.finished_at else None,
@@ -80,48 +82,44 @@ def take_view(session, take_id: int) -> dict:
 
 def scene_takes(session, scene_id: int, before_number: int | None = None, limit: int | None = None) -> list[dict]:
     """Takes newest first; `before_number` continues after the last take seen."""
-    query = select(m.Take).where(m.Take.scene_id == scene_id)
-    if before_number is not None:
-        query = query.where(m.Take.number < before_number)
-    takes = session.scalars(query.order_by(m.Take.number.desc()).limit(limit))
+    takes = take_store.scene_takes(session, scene_id, before_number, limit)
     return [{"id": t.id, "number": t.number, "finished": t.finished_at is not None, "approved": t.approved_at is not None,
              "cost_credits": t.cost_credits, "created_at": t.created_at.isoformat()} for t in takes]
 
 
-def cancel_take(app, take_id: int) -> dict:
-    """Queued jobs end now and are refunded; rendering ones stop at their next poll."""
+def cancel_take(rushes, take_id: int) -> dict:
+    """Queued jobs end now and are refunded; a render already sent is paid for at the provider, so it is still
+    fetched and kept as a version when it arrives (the take ends then)."""
     from datetime import datetime, timezone
 
-    with app.db.session() as session:
-        scene_id = session.scalar(select(m.Take.scene_id).where(m.Take.id == take_id))
+    with rushes.db.session() as session:
+        scene_id = take_store.scene_of_take(session, take_id)
         if scene_id is None:
             raise NotFound(f"unknown take {take_id}")
         lock_account(session, account_of_scene(session, scene_id))  # refunds follow: money moves
         # Jobs before the take, as worker steps lock them, so a cancel and a step never wait on each other.
-        list(session.scalars(select(m.RenderJob.id).where(m.RenderJob.take_id == take_id, m.RenderJob.finished_at.is_(None))
-                             .order_by(m.RenderJob.id).with_for_update()))
-        take = session.get(m.Take, take_id, with_for_update=True)
+        job_rows.lock_open_jobs_of_take(session, take_id)
+        take = take_store.take(session, take_id, for_update=True)
         if take.finished_at is not None:
             raise Conflict("this take has already finished")
         take.cancelled_at = take.cancelled_at or datetime.now(timezone.utc)
-        for job in session.scalars(select(m.RenderJob).where(m.RenderJob.take_id == take_id,
-                                                             m.RenderJob.finished_at.is_(None))):
+        for job in job_rows.open_jobs_of_take(session, take_id):
             job.cancel_requested = True
             # A queued job that no worker holds can end here; one under a lease ends at its next step.
             if job.state in ("queued", "attention") and job.lease_owner is None:
-                if job.quota_at is not None and app.submit_limiter is not None:
-                    app.submit_limiter.forget(session, job.id, time.time())  # its place in line goes to the next shot
+                if job.quota_at is not None and rushes.limiter is not None:
+                    rushes.limiter.forget(session, job.id, time.time())  # its place in line goes to the next shot
                 end_job(session, job, "cancelled", "cancelled before it was sent" if job.state == "queued"
                         else "abandoned after an unconfirmed submit", refund=True)
         finish_take_if_done(session, take)
-    with app.db.session() as session:
+    with rushes.db.session() as session:
         return take_view(session, take_id)
 
 
-def resolve_attention(app, job_id: int, action: str) -> dict:
+def resolve_attention(rushes, job_id: int, action: str) -> dict:
     """A job whose submit went unconfirmed: resubmit it (may bill twice) or abandon it (refunded)."""
-    with app.db.session() as session:
-        account_id = session.scalar(select(m.RenderJob.account_id).where(m.RenderJob.id == job_id))
+    with rushes.db.session() as session:
+        account_id = job_rows.account_of_job(session, job_id)
         if account_id is None:
             raise NotFound(f"unknown job {job_id}")
         lock_account(session, account_id)
@@ -150,7 +148,7 @@ def _note_resubmit(session, job: m.RenderJob) -> None:
     job.payload = {**(job.payload or {}), "notes": list((job.payload or {}).get("notes", [])) + [warning]}
     try:
         with session.begin_nested():
-            session.add(m.LedgerEntry(account_id=job.account_id, amount=0, kind="resubmit", take_id=job.take_id,
-                                      job_id=job.id, memo=warning[:500]))
+            ledger.record(session, job.account_id, LedgerKind.RESUBMIT, 0, take_id=job.take_id, job_id=job.id,
+                          memo=warning[:500])
     except IntegrityError:
         pass  # a second resubmit of the same job: the first note already says it

@@ -8,25 +8,25 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from dataclasses import dataclass
+from typing import overload
 from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from rushes.domain.text import unstorable
+from rushes.services import throttle
 from rushes.services.errors import Conflict, NotFound
+from rushes.store import credentials, studios
 from rushes.store import models as m
+from rushes.store import users as user_rows
 
 ROLES = ("owner", "editor", "reviewer")
 SESSION_DAYS = 14
 LINK_MINUTES = 15
-# Failed sign-ins within the window above which sign-in is refused (per account, per address).
-ATTEMPT_WINDOW_SECONDS = 15 * 60
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_ADDRESS = 20
+API_TOKEN_DAYS = 90  # the default; RUSHES_API_TOKEN_DAYS is passed in by the callers that have settings
 DEMO_OWNER_EMAIL = "owner@rushes.local"
 
 _hasher = PasswordHasher()
@@ -54,6 +54,31 @@ def normal_email(email: str) -> str:
     return email
 
 
+def display_name(user: m.User) -> str:
+    """What people outside the studio (guests) see: the chosen name, else the email's local part as words."""
+    if user.display_name:
+        return user.display_name
+    words = user.email.split("@", 1)[0].replace(".", " ").replace("_", " ").replace("-", " ").split()
+    return " ".join(w[:1].upper() + w[1:] for w in words)[:80] or "Studio member"
+
+
+def clean_display_name(name: str | None) -> str | None:
+    name = " ".join((name or "").split())
+    if len(name) > 80:
+        raise Conflict("a display name has at most 80 characters")
+    if "@" in name:
+        raise Conflict("a display name is not an email address: guests see it")
+    if unstorable(name):
+        raise Conflict(f"a display name {unstorable(name)}")
+    return name or None
+
+
+@overload
+def _aware(value: datetime) -> datetime: ...
+@overload
+def _aware(value: None) -> None: ...  # type: ignore[overload-cannot-match]  # SQLAlchemy's loose typing
+@overload
+def _aware(value: datetime | None) -> datetime | None: ...  # type: ignore[overload-cannot-match]  # SQLAlchemy's loose typing
 def _aware(value: datetime | None) -> datetime | None:
     # SQLite hands timezone-aware columns back naive (in UTC).
     return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
@@ -65,18 +90,16 @@ def studio_named(session: Session, name: str, create: bool = True) -> m.Account:
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise Conflict("a studio name of 1 to 200 characters is required")
-    studio = session.scalar(select(m.Account).where(m.Account.name == name).order_by(m.Account.id).limit(1))
+    studio = studios.by_name(session, name)
     if studio is None:
         if not create:
             raise NotFound(f"unknown studio {name}")
-        studio = m.Account(name=name)
-        session.add(studio)
-        session.flush()
+        studio = studios.add(session, name)
     return studio
 
 
 def user_by_email(session: Session, email: str) -> m.User | None:
-    return session.scalar(select(m.User).where(m.User.email == normal_email(email)))
+    return user_rows.by_email(session, normal_email(email))
 
 
 def add_member(session: Session, email: str, account_id: int, role: str = "editor",
@@ -88,15 +111,12 @@ def add_member(session: Session, email: str, account_id: int, role: str = "edito
         raise Conflict("a password has at least 8 characters")
     user = user_by_email(session, email)
     if user is None:
-        user = m.User(email=normal_email(email))
-        session.add(user)
-        session.flush()
+        user = user_rows.add(session, normal_email(email))
     if password is not None:
         user.password_hash = _hasher.hash(password)
-    membership = session.scalar(select(m.Membership).where(m.Membership.user_id == user.id,
-                                                           m.Membership.account_id == account_id))
+    membership = studios.membership(session, account_id, user.id)
     if membership is None:
-        session.add(m.Membership(user_id=user.id, account_id=account_id, role=role))
+        studios.add_membership(session, user.id, account_id, role)
     else:
         membership.role = role
     session.flush()
@@ -105,29 +125,25 @@ def add_member(session: Session, email: str, account_id: int, role: str = "edito
 
 def roles_of(session: Session, user_id: int) -> dict[int, str]:
     """Studio id → role, for every studio the user belongs to."""
-    return dict(session.execute(select(m.Membership.account_id, m.Membership.role)
-                                .where(m.Membership.user_id == user_id).order_by(m.Membership.account_id)).all())
+    return studios.roles_of(session, user_id)
 
 
 def studio_owner(session: Session, account_id: int) -> m.User | None:
-    return session.scalar(select(m.User).join(m.Membership, m.Membership.user_id == m.User.id)
-                          .where(m.Membership.account_id == account_id, m.Membership.role == "owner")
-                          .order_by(m.Membership.id).limit(1))
+    return studios.first_owner(session, account_id)
 
 
 def members_view(session: Session, account_id: int) -> list[dict]:
-    rows = session.execute(select(m.User.id, m.User.email, m.Membership.role).join(m.Membership)
-                           .where(m.Membership.account_id == account_id).order_by(m.User.email))
-    return [{"user_id": uid, "email": email, "role": role} for uid, email, role in rows]
+    rows = studios.members(session, account_id)
+    waits = throttle.account_states(session, [user.email for user, _ in rows])
+    return [{"user_id": user.id, "email": user.email, "display_name": display_name(user), "role": role,
+             "throttle": waits.get(user.email, {"failures": 0, "wait_seconds": 0.0})} for user, role in rows]
 
 
 # ---- tokens: sessions, API tokens, one-time sign-in links --------------------------------------
 
-def issue_token(session: Session, user_id: int, kind: str, lifetime: timedelta | None) -> str:
+def issue_token(session: Session, user_id: int, kind: str, lifetime: timedelta | None, name: str | None = None) -> str:
     token = secrets.token_urlsafe(32)
-    session.add(m.AuthToken(user_id=user_id, kind=kind, token_hash=token_digest(token),
-                            expires_at=now() + lifetime if lifetime else None))
-    session.flush()
+    credentials.add(session, user_id, kind, token_digest(token), now() + lifetime if lifetime else None, name)
     return token
 
 
@@ -135,8 +151,9 @@ def new_session(session: Session, user_id: int) -> str:
     return issue_token(session, user_id, "session", timedelta(days=SESSION_DAYS))
 
 
-def new_api_token(session: Session, user_id: int) -> str:
-    return issue_token(session, user_id, "api", None)
+def new_api_token(session: Session, user_id: int, name: str | None = None, days: float | None = None) -> str:
+    """An API token that expires (`days`, default API_TOKEN_DAYS); listed and revoked by its owner."""
+    return issue_token(session, user_id, "api", timedelta(days=days or API_TOKEN_DAYS), name or "token")
 
 
 def new_signin_link(session: Session, user_id: int) -> str:
@@ -147,19 +164,18 @@ def token_user(session: Session, token: str | None, kind: str) -> m.User | None:
     """The user a live token of `kind` belongs to, else None. Reads only: a request writes nothing to sign in."""
     if not token or len(token) > 200:
         return None
-    row = session.scalar(select(m.AuthToken).where(m.AuthToken.token_hash == token_digest(token),
-                                                   m.AuthToken.kind == kind))
+    row = credentials.by_hash(session, token_digest(token), kind)
     if row is None or row.revoked_at is not None:
         return None
     if row.expires_at is not None and _aware(row.expires_at) <= now():
         return None
-    return session.get(m.User, row.user_id)
+    return user_rows.user(session, row.user_id)
 
 
 def revoke_token(session: Session, token: str | None) -> bool:
     if not token:
         return False
-    row = session.scalar(select(m.AuthToken).where(m.AuthToken.token_hash == token_digest(token)))
+    row = credentials.by_hash(session, token_digest(token))
     if row is None or row.revoked_at is not None:
         return False
     row.revoked_at = now()
@@ -167,47 +183,69 @@ def revoke_token(session: Session, token: str | None) -> bool:
 
 
 def use_signin_link(session: Session, token: str | None) -> tuple[m.User, str] | None:
-    """Spend a one-time link: returns (user, new session token), or None when unknown, used or expired."""
-    user = token_user(session, token, "signin_link")
-    if user is None:
+    """Spend a one-time link: returns (user, new session token), or None when unknown, used or expired.
+
+    Spent by one conditional UPDATE (store/credentials.py), so of parallel opens exactly one signs in.
+    """
+    if not token or len(token) > 200:
         return None
-    revoke_token(session, token)
-    return user, new_session(session, user.id)
+    user_id = credentials.spend_signin_link(session, token_digest(token), now())
+    if user_id is None:
+        return None
+    return user_rows.user(session, user_id), new_session(session, user_id)
 
 
-# ---- passwords and the sign-in rate limit ------------------------------------------------------
+def revoke_user_tokens(session: Session, user_id: int, kinds: tuple[str, ...] = ("session", "api", "signin_link")) -> int:
+    """End every live session, API token and sign-in link of a user at once."""
+    return credentials.revoke_all(session, user_id, kinds, now())
+
+
+# ---- passwords and the sign-in throttle (rushes.services.throttle) -----------------------------
 
 @dataclass(frozen=True)
 class SignIn:
     user: m.User | None
-    limited: bool = False
+    wait_seconds: float = 0.0  # > 0: refused unchecked, try again after this long
+
+    @property
+    def limited(self) -> bool:
+        return self.wait_seconds > 0
 
 
-def _failures(session: Session, column, value: str, since: float) -> int:
-    return session.scalar(select(func.count()).select_from(m.SignInAttempt)
-                          .where(column == value, m.SignInAttempt.at > since)) or 0
+def hash_password(password: str) -> str:
+    if len(password or "") < 8:
+        raise Conflict("a password has at least 8 characters")
+    return _hasher.hash(password)
 
 
 def check_password(session: Session, email: str, password: str, address: str) -> SignIn:
-    """Verify a password under the per-account and per-address limits; a failure is recorded."""
+    """Verify a password once the throttle admits the attempt; the attempt is counted before it is checked."""
     email = (email or "").strip().lower()[:320]
     address = (address or "unknown")[:64]
-    moment = time.time()
-    since = moment - ATTEMPT_WINDOW_SECONDS
-    if (_failures(session, m.SignInAttempt.email, email, since) >= MAX_FAILURES_PER_EMAIL
-            or _failures(session, m.SignInAttempt.address, address, since) >= MAX_FAILURES_PER_ADDRESS):
-        return SignIn(None, limited=True)
-    user = session.scalar(select(m.User).where(m.User.email == email)) if email else None
+    if unstorable(email) or unstorable(address):
+        email, address = "", "unstorable"  # names no account; PostgreSQL could not even store it as a key
+    wait = throttle.begin_attempt(session, email, address)
+    if wait:
+        return SignIn(None, wait_seconds=wait)
+    user = user_rows.by_email(session, email) if email else None
     try:
-        ok = _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password or "")
+        ok: bool = _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password or "")
         ok = ok and user is not None and user.password_hash is not None
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        session.add(m.SignInAttempt(email=email, address=address, at=moment))
-        # Old attempts only slow the count down; drop them now and then.
-        session.execute(delete(m.SignInAttempt).where(m.SignInAttempt.at < moment - 24 * 3600))
         return SignIn(None)
+    throttle.succeeded(session, email, address)
+    assert user is not None and user.password_hash is not None  # what ok stands for
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return SignIn(user)
+
+
+def authors_for_guests(session: Session, views: list[dict], model) -> list[dict]:
+    """Views of notes or replies as a guest may read them: a member author by display name, never by email."""
+    ids = [v["id"] for v in views]
+    if not ids:
+        return views
+    names = {row_id: display_name(user) for row_id, user in user_rows.authors(session, model, ids)}
+    return [{**v, "author": names[v["id"]]} if v["id"] in names else v for v in views]

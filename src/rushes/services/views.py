@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rushes.services.snapshot import SceneSnapshot
 from rushes.store import models as m
+from rushes.store import notes as note_store
+from rushes.store import notifications as notification_store
 
 
 def media_url(key: str | None) -> str | None:
@@ -15,21 +16,14 @@ def media_url(key: str | None) -> str | None:
 
 def open_issue_counts(session: Session, scene_ids: list[int]) -> dict[int, dict[int, int]]:
     """scene id -> {shot id: open issues}, one query."""
-    rows = session.execute(
-        select(m.ReviewIssue.scene_id, m.ReviewIssue.shot_id, func.count())
-        .where(m.ReviewIssue.scene_id.in_(scene_ids), m.ReviewIssue.deleted_at.is_(None),
-               m.ReviewIssue.status.in_(("open", "routed")))
-        .group_by(m.ReviewIssue.scene_id, m.ReviewIssue.shot_id))
     counts: dict[int, dict[int, int]] = {}
-    for scene_id, shot_id, n in rows:
+    for scene_id, shot_id, n in note_store.open_counts_by_shot(session, scene_ids):
         counts.setdefault(scene_id, {})[shot_id] = n
     return counts
 
 
 def unread_badges(session: Session, scene_ids: list[int]) -> dict[int, int]:
-    rows = session.execute(select(m.Notification.scene_id, func.count()).where(
-        m.Notification.scene_id.in_(scene_ids), m.Notification.read_at.is_(None)).group_by(m.Notification.scene_id))
-    return dict(rows.all())
+    return notification_store.unread_by_scene(session, scene_ids)
 
 
 def approved_thumbnail(snap: SceneSnapshot) -> str | None:

@@ -35,10 +35,11 @@ LABEL_CODES = {
 CATEGORIES = ("visual_continuity", "timing", "dialogue_audio", "narrative_structure")
 FIELD_CODES = {"s": ("start_frame",), "e": ("end_frame",), "se": ("start_frame", "end_frame"),
                "v": ("video_prompt.visual",), "a": ("video_prompt.audio",), "dur": ("duration",),
-               "act": ("action",), "dlg": ("dialogue",), "ord": ("order",)}
+               "act": ("action",), "dlg": ("dialogue",), "ord": ("order",),
+               "cam": ("camera",)}
 ELEMENT_KINDS = {"char": "character", "loc": "location", "prop": "prop"}
 # Which source files make which split; calibration is a fixed slice of the train sources.
-SOURCES = {"test": ("notes_test.txt",), "train": ("notes_train.txt", "notes_train_context.txt"),
+SOURCES = {"test": ("notes_test.txt",), "train": ("notes_train.txt", "notes_train_context.txt", "notes_train_registers.txt"),
            "holdout": ("notes_holdout.txt",)}
 SCENE_FILES = ("scenes_test.json", "scenes_train.json", "scenes_holdout.json")
 

@@ -32,7 +32,7 @@ def make_attributor(settings: Settings) -> Attributor:
     timeout = settings.attribution_timeout_seconds
     try:
         client = make_client(settings, timeout_ms=int(timeout * 1000))
-    except (ProviderError, *VERTEX_ERRORS) as exc:
+    except (*VERTEX_ERRORS, ProviderError) as exc:  # type: ignore[misc]  # a starred tuple of exception types is not followed
         return UnconfiguredGemini(map_api_error(exc).reason, local)
     return GeminiAttributor(client, settings.gemini_text_model, fallback=local, timeout=timeout)
 

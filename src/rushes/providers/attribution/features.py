@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from rushes.providers.attribution.base import AttributionRequest, ElementLook, ShotContext
 from rushes.providers.attribution.lexicon import CUE_PHRASES, CUE_STEMS, CUE_WORDS, PRAISE_SYMBOLS
+from rushes.providers.attribution.spec import shared_across_cuts
 
 # Shot codes in this pipeline are a scene number and a letter ("3B"); letters stop at L so
 # units like "4s" or "8 sec" are not read as shots.
@@ -174,7 +175,7 @@ def _context(reading: NoteReading, request: AttributionRequest, looks: list[Elem
         ctx["x:quotes_dialogue"] = 1.0
     elif QUOTE_RE.search(reading.text):
         ctx["x:quotes_other"] = 1.0
-    dialogue_words = set().union(*(_content(line) for line in _dialogue_lines([shot, *request.neighbours])) or [set()])
+    dialogue_words = set().union(*(_content(line) for line in _dialogue_lines([shot, *request.neighbours])))
     if note and len(note & dialogue_words) >= 2:
         ctx["x:dialogue_words"] = 1.0
     if reading.look_words:
@@ -182,11 +183,25 @@ def _context(reading: NoteReading, request: AttributionRequest, looks: list[Elem
     camera = _content(shot.camera) - {"close", "wide", "medium"}
     if note & camera:
         ctx["x:camera_words"] = 1.0
+    if reading.cues.get("camera") and note & _content(shot.camera):
+        ctx["x:names_shot_camera"] = 1.0  # the note talks camera in the shot list's own words
+    if note & set().union(*(_content(n.camera) for n in request.neighbours)) - _content(shot.camera):
+        ctx["x:names_neighbour_camera"] = 1.0  # "in the wide": pointing at the shot across the cut
+    # What the pinned shot shares with its neighbours: a note about a character or prop in both sides
+    # of the cut can be about continuity; one only in this shot cannot.
+    shared = shared_across_cuts(request)
+    named = {e.lower() for e in reading.elements}
+    if named & shared:
+        ctx["x:names_across_cut"] = 1.0
+    elif named:
+        ctx["x:names_this_shot_only"] = 1.0
     if len(note & _content(shot.action)) >= 2:
         ctx["x:action_words"] = 1.0
     if request.shot_time is not None:
         if request.shot_time <= NEAR_CUT_SECONDS or request.shot_time >= shot.duration - NEAR_CUT_SECONDS:
             ctx["x:near_cut"] = 1.0
+        ctx["x:at_head" if request.shot_time <= NEAR_CUT_SECONDS else
+            "x:at_tail" if request.shot_time >= shot.duration - NEAR_CUT_SECONDS else "x:mid_shot"] = 1.0
     neighbours = {n.code.upper() for n in request.neighbours}
     if neighbours & set(reading.shot_codes):
         ctx["x:names_neighbour"] = 1.0
@@ -264,7 +279,18 @@ def _dense(reading: NoteReading) -> dict[str, float]:
         "quote+pace": bool(reading.quoted_lines) and "pace" in cues,
         "cut+jump": "x:near_cut" in reading.context and "jump" in cues,
         "camera_words+camera": "x:camera_words" in reading.context and "camera" in cues,
-        "praise_only": "praise" in cues and not cues & {"jump", "audio", "pace", "story", "camera", "design"},
+        "light+jump": "light" in cues and "jump" in cues,
+        "light+cut": "light" in cues and "x:near_cut" in reading.context,
+        "frame+cut": "frame" in cues and "x:near_cut" in reading.context,
+        "frame+element": "frame" in cues and element,
+        "style+scenewide": "style" in cues and "scenewide" in cues,
+        "camera+should": "camera" in cues and "should" in cues,
+        "across_cut+jump": "x:names_across_cut" in reading.context and "jump" in cues,
+        # "his look? his voice? dunno": a note that names several stages and settles on none
+        "several_asked": len(cues & {"design", "audio", "camera", "story", "pace", "style"}) >= 2
+        and ("?" in reading.text or " or " in reading.text.lower()) and "vague" in cues,
+        "praise_only": "praise" in cues and not cues & {"jump", "audio", "pace", "story", "camera", "design",
+                                                        "style", "light"},
         "no_cues": not cues - {"vague", "praise", "offpipe"},
     }
     out.update({f"p:{k}": 1.0 for k, v in pairs.items() if v})

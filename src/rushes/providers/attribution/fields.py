@@ -60,8 +60,8 @@ def shots_for(feats: NoteReading, request: AttributionRequest, stage: int) -> tu
 
 
 def prompt_part(feats: NoteReading) -> str:
-    """'visual' when the note is about camera, style or motion in the render, else 'audio'."""
-    visual = len(feats.cues.get("camera", ()))
+    """'visual' when the note is about the style or look of the render, else 'audio'."""
+    visual = len(feats.cues.get("style", ())) + len(feats.cues.get("light", ()))
     audio = len(feats.cues.get("audio", ()))
     return "visual" if visual > audio else "audio"
 
@@ -97,6 +97,9 @@ def fields_for(
     if stage == 7 and category == "timing":
         return ("duration",)
     if stage == 7:
+        camera = len(feats.cues.get("camera", ()))
+        if camera and camera >= len(feats.cues.get("story", ())) + len(feats.cues.get("pace", ())):
+            return ("camera",)  # the shot list's camera field (DESIGN.md: camera is a shot-list field)
         if ORDER_RE.search(note):
             return ("order",)
         return ("dialogue",) if DIALOGUE_RE.search(note) else ("action",)

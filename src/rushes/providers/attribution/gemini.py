@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 from rushes.domain.issues import CATEGORY_LABELS, CATEGORY_ROUTES, IssueCategory
 from rushes.providers.attribution.base import Attribution, AttributionRequest, Attributor, ShotContext, fallback_answer
 from rushes.providers.attribution.features import NEAR_CUT_SECONDS
+from rushes.providers.attribution.spec import ROUTING_SPEC, cut_differences
 from rushes.providers.vertex import VERTEX_ERRORS, map_api_error
 
 CATEGORY_VALUES = [c.value for c in IssueCategory]
@@ -31,27 +32,27 @@ RESPONSE_SCHEMA = types.Schema(
     property_ordering=["stage", "category", "shots", "fields", "confidence", "reason"],
 )
 
-INSTRUCTIONS = """You triage review notes on an AI-generated short film scene. Each shot was made
+INSTRUCTIONS = f"""You triage review notes on an AI-generated short film scene. Each shot was made
 from a shot list (stage 7: code, duration <= 8 s, action, dialogue, characters, setting, camera,
 shot order), a scene-wide visual definition of each character, location and prop (stage 8), a
-video prompt per shot (stage 9: visual part and audio part with SFX and spoken lines) and anchor
-frames per shot (stage 10: start frame and optional end frame). Say which stage must change:
-- 10 visual_continuity: something jumps or mismatches between shots or between a shot's frames.
-- 8 visual_continuity: a character, location or prop looks wrong for the whole scene (design,
-  costume, age, set dressing), not a jump between shots.
-- 9 dialogue_audio: mumbled/wrong/out-of-sync lines, voices, SFX, music; or the render ignores the
-  prompt's camera, motion or style.
-- 7 timing: too long, drags, rushed, hold, split or merge shots.
-- 7 narrative_structure: order, motivation, missing beat, story logic, rewriting a line.
+video prompt per shot (stage 9: visual part with the style wording, audio part with SFX and spoken
+lines) and anchor frames per shot (stage 10: start frame and optional end frame). Say which stage
+must change, by this routing spec:
+{ROUTING_SPEC}
+Categories: stage 7 takes timing (duration, pacing, split, merge) or narrative_structure (action,
+blocking, dialogue words, order, who is in the shot, camera); stage 8 and stage 10 take
+visual_continuity; stage 9 takes dialogue_audio.
 Fields: 10 start_frame/end_frame; 9 video_prompt.audio/video_prompt.visual; 7 duration/action/
-dialogue/order; 8 character:<name>/location:<name>/prop:<name>. The reason is one line that quotes
-the note's own words. The picked category is a strong hint but the note's words win.
-Read the note with the scene: a note quoting the pinned shot's dialogue is about that line (its
-delivery: 9; its wording or place in the story: 7); a note naming a defined look is stage 10 when
-one shot departs from it and stage 8 when the look itself is wrong; a note pinned on a cut is often
-about the cut. Answer stage "none" (category null, no shots or fields) when the note names nothing
-to fix in these stages: gibberish, praise, questions about the app or billing, or a note too vague
-to route ("something is off"); the reason then says why, and the filmmaker chooses."""
+dialogue/order/camera; 8 character:<name>/location:<name>/prop:<name>. The reason is one line that
+quotes the note's own words. The picked category is a hint but the note's words win.
+Read the note against the scene you are given: a note about the camera the pinned shot's camera
+field sets (angle, framing, movement), even when the render ignored it, is stage 7; a note quoting
+the shot's dialogue is about that line (its delivery: 9; its words or place in the story: 7); a
+note about a defined look is stage 8 when the look is wrong in every shot and stage 10 when one
+shot departs from it or it changes across a cut; a note about how a shot opens or ends, or about
+something listed under "Across the cuts" that does not carry over, is stage 10. Answer stage
+"none" (category null, no shots or fields) when the note names nothing to fix or could belong to
+several stages equally; the reason then says why, and the filmmaker chooses."""
 
 
 class GeminiAnswer(BaseModel):
@@ -184,7 +185,8 @@ def _shot_lines(shot: ShotContext) -> list[str]:
 
 
 def render_prompt(request: AttributionRequest) -> str:
-    """The user turn: the note, the picked category, the pinned shot and the scene's elements."""
+    """The user turn: the note, the picked category, the pinned shot, its neighbours, what differs across
+    each cut, and the scene's elements: the same scene the local attributor reads."""
     parts = [f"Review note: {request.description.strip()}"]
     if request.category:
         label = CATEGORY_LABELS.get(IssueCategory(request.category), request.category)
@@ -196,6 +198,9 @@ def render_prompt(request: AttributionRequest) -> str:
             parts.append(f"Pinned at {request.shot_time:.1f} s into the shot" + (" (on a cut)" if on_cut else ""))
     for neighbour in request.neighbours:
         parts.append("Neighbouring shot:\n  " + "\n  ".join(_shot_lines(neighbour)))
+    cuts = [f"{name}: " + "; ".join(lines) for name, lines in cut_differences(request) if lines]
+    if cuts:
+        parts.append("Across the cuts:\n  " + "\n  ".join(cuts))
     if request.scene_elements:
         parts.append("Defined scene elements (stage 8): " + ", ".join(request.scene_elements))
     return "\n".join(parts)

@@ -12,7 +12,7 @@ from rushes.providers.attribution import fields as field_rules
 from rushes.providers.attribution.base import Attribution, AttributionRequest
 from rushes.providers.attribution.dataset import ABSTAIN, LABELS
 from rushes.providers.attribution.features import STOPWORDS, NoteReading, read_note
-from rushes.providers.attribution.model import AttributionModel, default_model
+from rushes.providers.attribution.model import STAGES, AttributionModel, default_model, stage_probabilities
 
 WHAT_IT_MEANS = {
     0: "a continuity break between anchor frames (stage 10 Frames)",
@@ -48,22 +48,29 @@ class LocalAttributor:
         reading = read_note(request)
         row = self.model.vector(reading)
         probs = self.model.probabilities(reading, category, row)
-        label = int(np.argmax(probs))
+        by_stage = stage_probabilities(probs)[0]
+        route = STAGES[int(np.argmax(by_stage))]
         staged = np.delete(probs, ABSTAIN)
-        best = int(np.argmax(staged))
         extra = {"probabilities": {f"{s}:{c}": round(float(p), 3) for (s, c), p in zip(LABELS, probs)},
                  "no_stage": round(float(probs[ABSTAIN]), 3), "threshold": self.model.threshold}
-        if label == ABSTAIN or probs[label] < self.model.threshold:
-            return Attribution(stage=None, category=category, confidence=float(1.0 - staged[best]),
-                               reason=_abstain_reason(reading, staged, label == ABSTAIN, category), shots=(),
+        # A pick is a hint about the note's words, never a route by itself: when the words alone
+        # say "no stage", the pick cannot settle it.
+        words_say_none = category is not None and STAGES[int(np.argmax(stage_probabilities(
+            self.model.probabilities(reading, None, row))[0]))] is None
+        if route is None or words_say_none or by_stage[STAGES.index(route)] < self.model.threshold:
+            return Attribution(stage=None, category=category,
+                               confidence=float(1.0 - max(p for s, p in zip(STAGES, by_stage) if s is not None)),
+                               reason=_abstain_reason(reading, staged, route is None, category), shots=(),
                                fields=(), source="local", extra=extra)
+        # Within the stage, the class that explains the note best names the category and the reason.
+        label = max((k for k, (s, _) in enumerate(LABELS) if s == route), key=lambda k: probs[k])
         stage, label_category = LABELS[label]
         if stage == 8 and category is not None and category != label_category:
             label_category = category  # keep the user's wording when stage 8 is the answer
         return Attribution(
             stage=stage,
             category=label_category,
-            confidence=float(min(1.0, max(0.0, probs[label]))),
+            confidence=float(min(1.0, max(0.0, by_stage[STAGES.index(route)]))),
             reason=_reason(label, self._quotes(reading, row, label), reading, category, label_category),
             shots=field_rules.shots_for(reading, request, stage),
             fields=field_rules.fields_for(reading, request, stage, label_category),

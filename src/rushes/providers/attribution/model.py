@@ -9,6 +9,7 @@ downloaded and a changed data set or feature always retrains.
 from __future__ import annotations
 
 import hashlib
+import inspect
 from collections import Counter
 import os
 import pickle
@@ -28,8 +29,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from sklearn.pipeline import Pipeline
 
-from rushes.providers.attribution import corpus, features, lexicon
-from rushes.providers.attribution.dataset import ABSTAIN, LABELS, LabelledNote, load_notes, request_for
+from rushes.providers.attribution import corpus, features, lexicon, spec
+from rushes.providers.attribution.dataset import LABELS, LabelledNote, load_notes, request_for
 from rushes.providers.attribution.features import NoteReading, read_note
 
 N_CLASSES = len(LABELS) + 1
@@ -37,6 +38,15 @@ N_CLASSES = len(LABELS) + 1
 PICK_RELIABILITY = 0.85
 # The most staged notes the threshold may send back to the user, on the calibration split.
 MAX_FALSE_ABSTENTION = 0.08
+# Notes written in the registers other reviewers use (rambling, angry, terse, non-native, a client's...)
+# are few beside the single-author bulk; each counts this many times. Chosen by leave-one-scene-out
+# cross-validation on the training scenes (stage top-1 on those notes 0.881 at 1, 0.899 at 3; on
+# all notes 0.921 and 0.925), never on the test, holdout or blind notes.
+REGISTER_SOURCE, REGISTER_WEIGHT = "notes_train_registers-", 3.0
+
+
+def note_weight(note: LabelledNote) -> float:
+    return REGISTER_WEIGHT if note.id.startswith(REGISTER_SOURCE) else 1.0
 
 
 class NoteVectoriser(BaseEstimator, TransformerMixin):
@@ -165,18 +175,38 @@ def fit_temperature(logits: np.ndarray, labels: list[int]) -> float:
     return float(minimize_scalar(loss, bounds=(0.05, 20.0), method="bounded").x)
 
 
+# The stage each class routes to; the abstention class routes nowhere.
+STAGE_OF: tuple[int | None, ...] = tuple(stage for stage, _ in LABELS) + (None,)
+STAGES: tuple[int | None, ...] = tuple(dict.fromkeys(STAGE_OF))
+
+
+def stage_probabilities(probs: np.ndarray) -> np.ndarray:
+    """Class probabilities summed per stage (columns in STAGES order): the route is what the user pays for.
+
+    Stage 7 has two classes (timing; story, action, dialogue words and camera); a note split between
+    them is still sure of its stage, so the decision and the abstention threshold read the sum.
+    """
+    probs = np.atleast_2d(probs)
+    out = np.zeros((probs.shape[0], len(STAGES)))
+    for k, stage in enumerate(STAGE_OF):
+        out[:, STAGES.index(stage)] += probs[:, k]
+    return out
+
+
 def fit_threshold(probs: np.ndarray, labels: list[int]) -> float:
     """The confidence below which it abstains, fitted on held-out notes.
 
     A wrong route costs the user a re-render; a question costs a click. So a wrong answer counts
     twice what a needless question does, and at most MAX_FALSE_ABSTENTION of staged notes go back.
     """
-    y = np.asarray(labels)
+    y = np.asarray([STAGES.index(STAGE_OF[label]) for label in labels])
+    probs = stage_probabilities(probs)
     pred, conf = probs.argmax(axis=1), probs.max(axis=1)
-    staged = y != ABSTAIN
+    none = STAGES.index(None)
+    staged = y != none
     best = (np.inf, 0.0)
     for t in np.round(np.arange(0.20, 0.91, 0.01), 2):
-        answered = (pred != ABSTAIN) & (conf >= t)
+        answered = (pred != none) & (conf >= t)
         if np.mean(~answered[staged]) > MAX_FALSE_ABSTENTION:
             break
         wrong = np.sum(answered & (pred != y))
@@ -196,11 +226,13 @@ def train(notes: list[LabelledNote], calibration: list[LabelledNote], digest: st
     readings = [read_note(request_for(n)) for n in notes]
     held_readings = [read_note(request_for(n)) for n in calibration]
     labels, held_labels = [n.label for n in notes], [n.label for n in calibration]
-    first = AttributionModel(make_pipeline().fit(readings, labels), 1.0, 0.0, digest)
+    weights = [note_weight(n) for n in notes]
+    first = AttributionModel(make_pipeline().fit(readings, labels, classifier__sample_weight=weights), 1.0, 0.0, digest)
     held = first.logits(held_readings)
     temperature = fit_temperature(held, held_labels)
     threshold = fit_threshold(softmax(held / temperature), held_labels)
-    final = make_pipeline().fit(readings + held_readings, labels + held_labels)
+    final = make_pipeline().fit(readings + held_readings, labels + held_labels,
+                                classifier__sample_weight=weights + [note_weight(n) for n in calibration])
     return AttributionModel(final, temperature, threshold, digest)
 
 
@@ -208,7 +240,7 @@ def data_digest() -> str:
     """What the model depends on: the notes, the scenes, the feature code and scikit-learn."""
     h = hashlib.sha256(sklearn.__version__.encode())
     paths = [corpus.DATA_DIR / "notes_train.jsonl", *(corpus.SOURCE_DIR / n for n in corpus.SCENE_FILES)]
-    paths += [Path(m.__file__) for m in (features, lexicon)] + [Path(__file__)]
+    paths += [Path(inspect.getfile(m)) for m in (features, lexicon, spec)] + [Path(__file__)]
     for path in paths:
         if path.exists():
             h.update(path.name.encode() + b"\0" + path.read_bytes())

@@ -45,7 +45,7 @@ def reference_palette(data: bytes, colors: int = 5) -> list[Color]:
     quant = small.quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
     palette = quant.getpalette() or []
     counts = sorted(quant.getcolors() or [], reverse=True)
-    return [tuple(palette[i * 3 : i * 3 + 3]) for _, i in counts]  # type: ignore[misc]
+    return [tuple(palette[i * 3 : i * 3 + 3]) for _, i in counts]  # type: ignore[misc, operator]
 
 
 def _sky(width: int, height: int, top: Color, bottom: Color) -> Image.Image:

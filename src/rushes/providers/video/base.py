@@ -28,15 +28,24 @@ class VideoRequest:
     seed: int | None = None
     model: str = "mock"
     dialogue: tuple[DialogueLine, ...] = field(default_factory=tuple)
+    sample_count: int = 1  # videos in this one request (Veo's sampleCount): variants, billed per video
 
 
 @dataclass(frozen=True)
 class OperationStatus:
-    """State of a provider operation; `done` with `video` set means success."""
+    """State of a provider operation; `done` with `video` set means success. A several-video request
+    lands as `videos` (the first is `video`); `filtered` counts the ones the safety filter removed."""
 
     done: bool
     video: bytes | None = None
     progress: float | None = None
+    videos: tuple[bytes, ...] = ()
+    filtered: int = 0
+    filtered_reasons: tuple[str, ...] = ()
+
+    @property
+    def delivered(self) -> tuple[bytes, ...]:
+        return self.videos or ((self.video,) if self.video else ())
 
 
 class VideoProvider(Protocol):

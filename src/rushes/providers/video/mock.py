@@ -7,11 +7,11 @@ import os
 import random
 import re
 import tempfile
-import time
 import uuid
 from pathlib import Path
 from typing import Any
 
+from rushes.clock import Clock, SystemClock
 from rushes.media.mockclip import ClipSketch, render_mock_clip
 from rushes.media.mockfaults import Fault, FaultSpec, parse_fault_spec
 from rushes.media.mocksound import sound_cue
@@ -60,8 +60,10 @@ class MockVideoProvider:
         fail_corrupt: float = 0,
         seed: int | None = None,
         faults: FaultSpec | str | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.state_dir = Path(state_dir)
+        self.clock = clock or SystemClock()  # a test moves a FakeClock past the latency instead of waiting
         self.latency_seconds = max(0.0, latency_seconds)
         self.fail_429 = fail_429
         self.fail_safety = fail_safety
@@ -71,7 +73,7 @@ class MockVideoProvider:
         self.faults = faults if isinstance(faults, FaultSpec) else parse_fault_spec(faults)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> MockVideoProvider:
+    def from_settings(cls, settings: Any, clock: Clock | None = None) -> MockVideoProvider:
         return cls(
             state_dir=Path(settings.media_dir) / "mock-operations",
             latency_seconds=settings.mock_latency_seconds,
@@ -80,6 +82,7 @@ class MockVideoProvider:
             fail_corrupt=settings.mock_fail_corrupt,
             seed=settings.mock_seed,
             faults=settings.mock_faults,
+            clock=clock,
         )
 
     # -- submissions -----------------------------------------------------------------
@@ -124,6 +127,13 @@ class MockVideoProvider:
                 raise PermanentProviderError(f"{label}: {exc.reason}", kind="invalid") from exc
         return size
 
+    def _outcome(self) -> str:
+        if self._rng.random() < self.fail_safety:
+            return "safety"
+        if self._rng.random() < self.fail_corrupt:
+            return "corrupt"
+        return "ok"
+
     def submit(self, request: VideoRequest) -> str:
         """Accept a render and persist it; may raise a simulated 429 before accepting."""
         width, height = self._check(request)
@@ -135,12 +145,12 @@ class MockVideoProvider:
                 retry_after=1.0, quota=True, server_retry_after=1.0,
             )
         # Outcome is fixed at submit so every process polling the operation sees the same result.
-        if self._rng.random() < self.fail_safety:
-            outcome = "safety"
-        elif self._rng.random() < self.fail_corrupt:
-            outcome = "corrupt"
-        else:
-            outcome = "ok"
+        count = max(1, int(request.sample_count))
+        if not 1 <= count <= 4:
+            raise PermanentProviderError(f"1 to 4 videos per request, not {count}", kind="invalid")
+        outcomes = [self._outcome() for _ in range(count)]
+        # One render's outcome: the safety filter removes every video only when it removes each one.
+        outcome = "safety" if all(o == "safety" for o in outcomes) else next(o for o in outcomes if o != "safety")
         op_id = uuid.uuid4().hex
         op_dir = self.state_dir / op_id
         op_dir.mkdir()
@@ -150,7 +160,7 @@ class MockVideoProvider:
         render_seed = request.seed if request.seed is not None else self._rng.randrange(2**31)
         record = {
             "operation": OPERATION_PREFIX + op_id,
-            "submitted_at": time.time(),
+            "submitted_at": self.clock.now(),
             "latency_seconds": self.latency_seconds,
             "outcome": outcome,
             "corrupt_mode": self._rng.choice(["truncated", "garbage"]),
@@ -168,6 +178,15 @@ class MockVideoProvider:
             "faults": [{"kind": f.kind, "params": f.params}
                        for f in self.faults.pick(request.shot_code, request.duration_seconds, self._rng)],
         }
+        if count > 1:
+            # Variants: each its own seed (so genuinely different pictures), outcome and planted faults.
+            record["variants"] = [
+                {"seed": render_seed + 7919 * i, "outcome": outcomes[i],
+                 "faults": record["faults"] if i == 0 else [
+                     {"kind": f.kind, "params": f.params}
+                     for f in self.faults.pick(request.shot_code, request.duration_seconds, self._rng, i + 1)]}
+                for i in range(count)]
+
         # request.json appears last and atomically: its presence means the operation exists.
         _write_atomic(op_dir / "request.json", json.dumps(record, indent=1).encode("utf-8"))
         self._log_submission(
@@ -190,17 +209,37 @@ class MockVideoProvider:
         """Running until the latency has passed since submit, then done with the clip bytes."""
         op_dir = self._op_dir(operation_name)
         record = json.loads((op_dir / "request.json").read_text(encoding="utf-8"))
-        elapsed = time.time() - float(record["submitted_at"])
+        elapsed = self.clock.now() - float(record["submitted_at"])
         latency = float(record["latency_seconds"])
         if elapsed < latency:
             return OperationStatus(done=False, progress=round(max(0.0, elapsed) / latency, 3))
         if record["outcome"] == "safety":
-            raise PermanentProviderError(SAFETY_REASON, kind="safety")
+            from rushes.providers.video.safety import plain_reason
+
+            # Worded as the Veo adapter words a real refusal, so the demo shows what a filmmaker will see.
+            raise PermanentProviderError(plain_reason([SAFETY_REASON]), kind="safety")
+        if "variants" in record:
+            return self._poll_variants(op_dir, record)
         result = op_dir / "result.mp4"
         if not result.is_file():
             # Two pollers may race here; both write identical bytes atomically.
             _write_atomic(result, self._render(op_dir, record))
         return OperationStatus(done=True, video=result.read_bytes(), progress=1.0)
+
+    def _poll_variants(self, op_dir: Path, record: dict[str, Any]) -> OperationStatus:
+        """A several-video render: the kept variants in order, the filtered ones only counted (as Veo does)."""
+        videos = []
+        for index, variant in enumerate(record["variants"]):
+            if variant["outcome"] == "safety":
+                continue
+            result = op_dir / f"result-{index + 1}.mp4"
+            if not result.is_file():
+                one = {**record, "seed": variant["seed"], "faults": variant["faults"], "outcome": variant["outcome"]}
+                _write_atomic(result, self._render(op_dir, one))
+            videos.append(result.read_bytes())
+        filtered = sum(1 for v in record["variants"] if v["outcome"] == "safety")
+        return OperationStatus(done=True, video=videos[0], progress=1.0, videos=tuple(videos), filtered=filtered,
+                               filtered_reasons=(SAFETY_REASON,) if filtered else ())
 
     def _render(self, op_dir: Path, record: dict[str, Any]) -> bytes:
         end_path = op_dir / "end.img"

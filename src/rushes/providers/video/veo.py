@@ -17,16 +17,15 @@ from rushes.providers.errors import (
 )
 from rushes.providers.vertex import VERTEX_ERRORS, make_client, map_api_error
 from rushes.providers.video.base import OperationStatus, VideoRequest
+from rushes.providers.video.models import UnknownVideoModel, card
+from rushes.providers.video.safety import plain_reason, support_codes
 from rushes.settings import Settings
 
 GcsDownload = Callable[[str], bytes]
 
 ASPECT_RATIOS = ("16:9", "9:16")
-RESOLUTIONS = ("720p", "1080p")
-# Veo 3.x renders whole clips of 4, 6 or 8 seconds only (Vertex model cards); Veo 2 took 5 to 8.
-VEO3_DURATIONS = (4, 6, 8)
-VEO2_DURATIONS = (5, 6, 7, 8)
 REQUEST_TIMEOUT_MS = 120_000
+MAX_SAMPLES = 4  # sampleCount: videos per request
 # Phrases Vertex uses when a failed operation is really a content-policy refusal.
 _SAFETY_PHRASES = ("usage guidelines", "responsible ai", "safety", "prohibited")
 
@@ -86,7 +85,7 @@ class VeoVideoProvider:
             image=types.Image(image_bytes=request.start_frame, mime_type=request.start_frame_mime),
         )
         config = types.GenerateVideosConfig(
-            number_of_videos=1,
+            number_of_videos=request.sample_count,
             duration_seconds=request.duration_seconds,
             aspect_ratio=request.aspect_ratio,
             resolution=request.resolution,
@@ -114,7 +113,7 @@ class VeoVideoProvider:
         if "/operations/" not in operation_name:
             raise OperationNotFound(f"{operation_name!r} is not a Vertex AI operation name.")
         try:
-            operation = self.client.operations.get(types.GenerateVideosOperation(name=operation_name))
+            operation = self.client.operations.get(types.GenerateVideosOperation(name=operation_name))  # type: ignore[call-arg]  # `name` is declared on a base the pydantic plugin does not see
         except genai_errors.APIError as exc:
             if exc.code == 404:
                 raise OperationNotFound(
@@ -127,19 +126,33 @@ class VeoVideoProvider:
             return OperationStatus(done=False, progress=_progress(operation.metadata))
         if operation.error:
             raise _operation_failure(operation.error)
-        return OperationStatus(done=True, video=self._video_bytes(operation.response), progress=1.0)
+        response = operation.response
+        first = self._video_bytes(response)
+        assert response is not None  # _video_bytes refused a response without videos
+        # Variants: the first video was checked above; the rest follow it. Filtered ones are simply absent.
+        rest = [self._lenient(v.video) for v in (response.generated_videos or [])[1:] if v.video is not None]
+        filtered = int(response.rai_media_filtered_count or 0)
+        return OperationStatus(done=True, video=first, progress=1.0, videos=(first, *rest), filtered=filtered,
+                               filtered_reasons=tuple(response.rai_media_filtered_reasons or ()))
 
     def _video_bytes(self, response: types.GenerateVideosResponse | None) -> bytes:
         videos = (response.generated_videos if response else None) or []
         if not videos or videos[0].video is None:
             filtered = (response.rai_media_filtered_count if response else None) or 0
             if filtered >= 1:
-                reasons = "; ".join(response.rai_media_filtered_reasons or []) if response else ""
-                raise PermanentProviderError(
-                    reasons or f"Veo's safety filters removed {filtered} video(s).", kind="safety"
-                )
+                reasons = list(response.rai_media_filtered_reasons or []) if response else []
+                raise PermanentProviderError(plain_reason(reasons, filtered), kind="safety")
             raise PermanentProviderError("Veo finished the render but returned no video.", kind="failed")
-        video = videos[0].video
+        return self._one(videos[0].video)
+
+    def _lenient(self, video: types.Video) -> bytes:
+        """A later variant that came back empty is that variant's loss (refunded alone), not the render's."""
+        try:
+            return self._one(video)
+        except PermanentProviderError:
+            return b""
+
+    def _one(self, video: types.Video) -> bytes:
         if video.video_bytes is not None:
             data = video.video_bytes
         elif video.uri:
@@ -168,16 +181,24 @@ def validate_request(request: VideoRequest, model: str) -> None:
         problems.append("the video prompt is empty")
     if not request.start_frame:
         problems.append("the start frame is missing")
-    allowed = VEO2_DURATIONS if model.startswith("veo-2") else VEO3_DURATIONS
-    if not isinstance(request.duration_seconds, int) or request.duration_seconds not in allowed:
-        choices = ", ".join(str(d) for d in allowed)
-        problems.append(f"{model} renders {choices} seconds, not {request.duration_seconds!r}")
-    if request.aspect_ratio not in ASPECT_RATIOS:
-        problems.append(f"aspect ratio {request.aspect_ratio!r} is not one of {', '.join(ASPECT_RATIOS)}")
-    if request.resolution not in RESOLUTIONS:
-        problems.append(f"resolution {request.resolution!r} is not one of {', '.join(RESOLUTIONS)}")
-    if request.end_frame and not model.startswith("veo-3.1"):
-        problems.append(f"a start + end frame shot needs a Veo 3.1 model; {model} only takes a start frame")
+    try:
+        model_card = card(model)
+    except UnknownVideoModel as exc:
+        model_card = None
+        problems.append(str(exc))
+    if model_card is not None:
+        allowed = model_card.durations
+        if not isinstance(request.duration_seconds, int) or request.duration_seconds not in allowed:
+            choices = ", ".join(str(d) for d in allowed)
+            problems.append(f"{model} renders {choices} seconds, not {request.duration_seconds!r}")
+        if request.aspect_ratio not in model_card.aspect_ratios:
+            problems.append(f"aspect ratio {request.aspect_ratio!r} is not one of {', '.join(model_card.aspect_ratios)}")
+        if request.resolution not in model_card.resolutions:
+            problems.append(f"resolution {request.resolution!r} is not one of {', '.join(model_card.resolutions)}")
+        if request.end_frame and not model_card.first_and_last_frame:
+            problems.append(f"a start + end frame shot needs a Veo 3.1 model; {model} only takes a start frame")
+    if not isinstance(request.sample_count, int) or not 1 <= request.sample_count <= MAX_SAMPLES:
+        problems.append(f"Veo returns 1 to {MAX_SAMPLES} videos per request, not {request.sample_count!r}")
     if problems:
         shot = f"Shot {request.shot_code}: " if request.shot_code else ""
         raise PermanentProviderError(shot + "; ".join(problems) + ".", kind="invalid")
@@ -196,6 +217,9 @@ def download_from_gcs(uri: str) -> bytes:
 def _operation_failure(error: dict[str, Any]) -> PermanentProviderError:
     message = str(error.get("message") or "no message")
     code = error.get("code")
+    if support_codes(message):
+        # A prompt refused before generation comes back as an error carrying a support code.
+        return PermanentProviderError(plain_reason([message]), kind="safety")
     reason = f"Veo failed the render: {message}" + (f" (code {code})" if code is not None else "")
     kind = "safety" if any(phrase in message.lower() for phrase in _SAFETY_PHRASES) else "failed"
     return PermanentProviderError(reason, kind=kind)
