@@ -43,10 +43,13 @@ ABILITIES: dict[str, list[tuple[str, str]]] = {
     # Stopping renders (refunds): cancelling a take, abandoning a job.
     "cancel": [("POST", "/api/takes/{take_id}/cancel"), ("POST", "/api/jobs/{job_id}/abandon")],
     "route": [("POST", "/api/scenes/{scene_id}/route")],
+    # Choosing which draw of a shot plays in the scene's cut.
+    "select": [("POST", "/api/shots/{shot_id}/select")],
     "complete": [("POST", "/api/scenes/{scene_id}/complete")],
     "share": [("POST", "/api/scenes/{scene_id}/share"), ("GET", "/api/scenes/{scene_id}/shares"),
               ("DELETE", "/api/shares/{share_id}")],
-    "members": [("POST", "/api/studios/{studio_id}/members")],
+    "members": [("POST", "/api/studios/{studio_id}/members"), ("PATCH", "/api/studios/{studio_id}/members/{member_id}"),
+                ("DELETE", "/api/studios/{studio_id}/members/{member_id}")],
 }
 
 
@@ -67,7 +70,8 @@ def resolve(app) -> dict[str, Need]:
                 routes[(method, context.path)] = context.original_route
     needs = {}
     for ability, named in ABILITIES.items():
-        roles, guests = [], []
+        roles: list[str] = []
+        guests: list[str | None] = []
         for method, path in named:
             route = routes.get((method, path))
             if route is None:

@@ -2,7 +2,7 @@
 
 It authenticates the request (an `Authorization: Bearer` API token, the session cookie, or a guest
 review link's cookie), resolves every id in the path and in a JSON body to its studio through
-rushes.services.ownership.OWNERS, and compares the caller's role there with what the route needs.
+rushes.store.access.OWNERS, and compares the caller's role there with what the route needs.
 
 What a route needs comes from `@access(...)` on its endpoint, else from its method: reading needs a
 reviewer, changing anything needs an editor. Unauthenticated: 401 JSON for /api and /media, a
@@ -18,12 +18,15 @@ import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import anyio
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from rushes.domain.text import MAX_ID
 from rushes.services import ownership, sharing, users
 from rushes.store import models as m
+from rushes.store import studios
+from rushes.web.request_body import Body, read_body
 
 log = logging.getLogger("rushes.access")
 SESSION_COOKIE = "rushes_session"
@@ -50,13 +53,14 @@ class Denied(Exception):
 class Access:
     role: str | None = None        # least role needed; None: the method decides
     public: bool = False           # no sign-in needed (sign-in pages, guest link landing)
-    guest: str | None = None       # "watch": a guest may read; "notes": a guest with allow_notes may post
+    guest: str | None = None       # "watch": a guest may read; "notes": a guest with allow_notes may post;
+                                   # "room": any guest of the scene may post (joining and pointing in a review room)
 
 
 def access(role: str | None = None, *, public: bool = False, guest: str | None = None):
     """Mark what an endpoint needs; the guard reads it. Order with @router.get does not matter."""
     assert role is None or role in RANK
-    assert guest in (None, "watch", "notes")
+    assert guest in (None, "watch", "notes", "room")
 
     def mark(endpoint):
         endpoint.__rushes_access__ = Access(role, public, guest)
@@ -112,6 +116,22 @@ def current(request: Request) -> Principal | None:
     return getattr(request.state, "principal", None)
 
 
+def signed_in(request: Request) -> Principal:
+    """The principal on a route that is not public: the guard lets no request through there without one."""
+    principal = current(request)
+    if principal is None:
+        raise SignInRequired()
+    return principal
+
+
+def member_id(request: Request) -> int:
+    """The signed-in member's user id, on a route that lets no guest in."""
+    user_id = signed_in(request).user_id
+    if user_id is None:
+        raise SignInRequired()
+    return user_id
+
+
 def studio_of(request: Request) -> int | None:
     """The studio the request's ids belong to (None when it names no id)."""
     return getattr(request.state, "studio_id", None)
@@ -123,40 +143,27 @@ def wants_json(request: Request) -> bool:
 
 # ---- the one dependency ------------------------------------------------------------------------
 
+# Event streams open by the hundred at once (every open page reconnects after a restart): their checks
+# run on a few threads of their own, so the requests of pages already open never queue behind them.
+STREAM_PATHS = frozenset({"/api/events"})
+STREAM_CHECK_THREADS = 4
+
+
 async def guard(request: Request) -> None:
-    body_ids, form_csrf = await _read_body(request)
-    await run_in_threadpool(_decide, request, body_ids, form_csrf)
+    body = await read_body(request, CSRF_FIELD)
+    if request.url.path in STREAM_PATHS:
+        limiter = getattr(request.app.state, "stream_checks", None)
+        if limiter is None:
+            limiter = request.app.state.stream_checks = anyio.CapacityLimiter(STREAM_CHECK_THREADS)
+        await anyio.to_thread.run_sync(_decide, request, body, limiter=limiter)
+    else:
+        await run_in_threadpool(_decide, request, body)
 
 
-async def _read_body(request: Request) -> tuple[dict[str, list], str | None]:
-    """Ids named in a JSON object body, and a form's CSRF field. Starlette caches what it reads."""
-    if request.method in SAFE_METHODS:
-        return {}, None
-    ctype = request.headers.get("content-type", "")
-    if ctype.startswith("application/x-www-form-urlencoded") or ctype.startswith("multipart/form-data"):
-        form = await request.form()
-        value = form.get(CSRF_FIELD)
-        return {}, value if isinstance(value, str) else None
-    if "json" not in ctype:
-        return {}, None
-    try:
-        data = await request.json()
-    except ValueError:
-        return {}, None  # FastAPI answers the malformed body with 422
-    ids: dict[str, list] = {}
-    if isinstance(data, dict):
-        for name, value in data.items():
-            if not (name.endswith("_id") or name.endswith("_ids")) or value is None:
-                continue
-            values = value if isinstance(value, list) else [value]
-            ids[name] = values[:1000]
-    return ids, None
-
-
-def _decide(request: Request, body_ids: dict[str, list], form_csrf: str | None) -> None:
+def _decide(request: Request, body: Body) -> None:
     rule = policy(request)
     rushes = request.app.state.rushes
-    with rushes.db.session() as session:
+    with rushes.db.session(write=False) as session:  # deciding reads only: no write lock
         try:
             principals = _authenticate(session, request)
         except SignInRequired:
@@ -171,12 +178,19 @@ def _decide(request: Request, body_ids: dict[str, list], form_csrf: str | None) 
             return
         if not principals:
             raise SignInRequired()
-        if request.method not in SAFE_METHODS and all(p.via != "bearer" for p in principals):
-            _check_csrf(request, principals, form_csrf)
-        ids = _owners(session, request, body_ids)
+        if body.unsupported:
+            raise Denied(415, "send JSON (application/json) or a form")
+        if request.method not in SAFE_METHODS and all(p.via != "bearer" for p in principals) \
+                and not _same_origin(request):
+            raise Denied(403, "cross-site request refused")
+        ids = _owners(session, request, body.ids)
     refusals: list[Exception] = []
     for principal in principals:  # a member's session first, then a guest link held by the same browser
         try:
+            # The CSRF token must be the one minted for the principal acting: a guest link's token
+            # (which whoever planted that cookie knows) never carries the member's session.
+            if request.method not in SAFE_METHODS and principal.via != "bearer":
+                _check_csrf(request, principal, body.form_csrf)
             request.state.studio_id = _admit(principal, rule, request.method, ids)
             request.state.principal = principal
             return
@@ -249,7 +263,8 @@ def _owners(session, request: Request, body_ids: dict[str, list]) -> list[Named]
 
 def _id_like(value) -> bool:
     """A whole number an id column can hold; anything else is left to the route's validation (422)."""
-    if isinstance(value, str) and value.isdigit() and len(value) <= 20:
+    # ASCII digits only: "²".isdigit() is true and int("²") raises.
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20:
         value = int(value)
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID
 
@@ -264,7 +279,7 @@ def _admit(principal: Principal, rule: Access, method: str, ids: list[Named]) ->
         for named in ids:
             if all(scene != principal.share_scene_id for _, scene in named.rows):
                 raise named.unknown()
-        if method not in SAFE_METHODS and (rule.guest != "notes" or not principal.allow_notes):
+        if method not in SAFE_METHODS and rule.guest != "room" and (rule.guest != "notes" or not principal.allow_notes):
             raise Denied(403, "this review link does not allow that")
         return next(studio for studio, scene in ids[0].rows if scene == principal.share_scene_id)
     if ids:
@@ -283,10 +298,37 @@ def _admit(principal: Principal, rule: Access, method: str, ids: list[Named]) ->
     return studio
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin or URL, the port filled in from the scheme; None when unusable."""
+    try:
+        parts = urlsplit(url.strip())
+        scheme, host, port = parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return None
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    return scheme, host, port if port is not None else DEFAULT_PORTS[scheme]
+
+
+def own_origins(request: Request) -> set[tuple[str, str, int]]:
+    """The origins this request may come from: the address it was sent to (scheme as the server or a
+    trusted proxy saw it, Host as checked), and the configured public address."""
+    found = {origin_of(f"{request.url.scheme}://{request.headers.get('host', '')}")}
+    public = getattr(request.app.state.rushes.settings, "public_url", None) if hasattr(request.app.state, "rushes") else None
+    if public:
+        found.add(origin_of(public))
+    return {o for o in found if o is not None}
+
+
 def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     if origin is not None:
-        return origin != "null" and urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
+        # Scheme, host and port: http://site is not https://site, and site:8001 is not site:8000.
+        seen = origin_of(origin) if origin != "null" else None
+        return seen is not None and seen in own_origins(request)
     site = request.headers.get("sec-fetch-site")
     return site == "same-origin"
 
@@ -297,11 +339,9 @@ def _says_cross_site(request: Request) -> bool:
     return (origin is not None and not _same_origin(request)) or (site is not None and site not in ("same-origin", "none"))
 
 
-def _check_csrf(request: Request, principals: list[Principal], form_csrf: str | None) -> None:
-    if not _same_origin(request):
-        raise Denied(403, "cross-site request refused")
+def _check_csrf(request: Request, principal: Principal, form_csrf: str | None) -> None:
     sent = request.headers.get(CSRF_HEADER) or form_csrf or ""
-    if not any(hmac.compare_digest(sent, p.csrf) for p in principals):
+    if not hmac.compare_digest(sent, principal.csrf):
         raise Denied(403, "missing or wrong CSRF token")
 
 
@@ -313,4 +353,4 @@ def studio_account(session, request: Request, project: m.Project | None = None) 
     studio_id = project.account_id if project is not None else studio_of(request)
     if studio_id is None and principal.studio_ids:
         studio_id = principal.studio_ids[0]
-    return session.get(m.Account, studio_id) if studio_id is not None else None
+    return studios.studio(session, studio_id) if studio_id is not None else None

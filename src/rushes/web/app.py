@@ -11,8 +11,8 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from rushes import __version__
-from rushes.services.context import Rushes
-from rushes.redact import install_log_redaction, register_settings
+from rushes.bootstrap import Rushes, bootstrap
+from rushes.web.busy import install_busy_answers
 from rushes.web.errors import install_error_handlers
 from rushes.web.limits import BodyLimitMiddleware
 from rushes.web.schemas import ERROR_RESPONSES
@@ -23,9 +23,11 @@ log = logging.getLogger("rushes.web")
 
 def _warm_attributor(rushes: Rushes) -> None:
     from rushes.providers.attribution.factory import warm_up
+    from rushes.providers.deferred import DeferredAttributor
 
+    attributor = rushes.attributor
     try:
-        warm_up(rushes.attributor)
+        warm_up(attributor.provider() if isinstance(attributor, DeferredAttributor) else attributor)
     except Exception:  # noqa: BLE001 - a failed warm-up only means the first note trains the model
         log.exception("attribution warm-up failed")
 
@@ -33,9 +35,7 @@ def _warm_attributor(rushes: Rushes) -> None:
 def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo: bool | None = None,
                announce: str | None = None) -> FastAPI:
     """The app. `announce`, when given, is the base URL a one-time sign-in link is printed for at start."""
-    rushes = rushes or Rushes()
-    register_settings(rushes.settings)
-    install_log_redaction()
+    rushes = rushes or bootstrap()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -67,14 +67,17 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
             app.state.stopping = True  # ends open event streams so shutdown does not hang
             await app.state.broadcaster.stop()
             if worker is not None:
-                worker.stop()
+                # Drains off the event loop: steps under way finish (or their leases are handed back).
+                import asyncio
+
+                await asyncio.to_thread(worker.stop)
 
     from rushes.web.access import guard
     from rushes.web.security import install_security
 
     # One dependency for every route: authentication, ids resolved to their studio, roles, CSRF.
-    # Swagger UI is off: it needs inline and third-party script, which the CSP forbids; the schema
-    # stays at /openapi.json.
+    # FastAPI's own Swagger UI is off (inline script and a CDN, which the CSP forbids); /docs is ours
+    # (web/api_docs.py) and the schema stays at /openapi.json.
     app = FastAPI(title="Rushes", version=__version__, lifespan=lifespan, dependencies=[Depends(guard)],
                   docs_url=None, redoc_url=None,
                   description="Render, review and re-render the shots of an AI short film.")
@@ -82,24 +85,38 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
     app.state.rushes = rushes
     app.state.stopping = False
     install_error_handlers(app)
+    install_busy_answers(app, rushes.settings)
 
-    from rushes.web import media
-    from rushes.web.api import attribution, catalog, edits, events, exports, qc, replies, review, shares, takes
+    from rushes.web import media, ops
+    from rushes.web.api import attribution, catalog, draws, edits, events, exports, members, qc, replies, review, rooms, shares, takes
+    from rushes.web.api import film, film_cut, money
     from rushes.web.pages import auth as auth_pages
+    from rushes.web.pages import invites as invite_pages
+    from rushes.web.pages import members as member_pages
     from rushes.web.pages import review as review_page
     from rushes.web.pages import routes as pages
+    from rushes.web.pages import screening as screening_page
 
     # Every API answer a client can get is documented: the error models come from web/schemas.py.
-    for module in (catalog, takes, edits, review, replies, qc, exports, attribution, events, shares, media):
+    for module in (catalog, takes, edits, review, replies, qc, exports, film_cut, attribution, events, shares, members, rooms,
+                   media, film, money, draws):
         app.include_router(module.router, responses=ERROR_RESPONSES)
-    for module in (auth_pages, pages, review_page):
+    from rushes.web.pages import film as film_pages
+
+    # film_pages first: /projects/new must match before /projects/{project_id}.
+    for module in (auth_pages, invite_pages, film_pages, member_pages, pages, review_page, screening_page, ops):
         app.include_router(module.router)
     from rushes.web.abilities import resolve
 
     app.state.abilities = resolve(app)  # what pages offer, from the same policies the guard applies
     # Outermost, so no parser sees more of a body than its limit.
     app.add_middleware(BodyLimitMiddleware)
+    # Outermost of all: request ids for logs, and latency even for refused hosts and oversized bodies.
+    app.add_middleware(ops.RequestTelemetry, access_log=rushes.settings.log_format == "json")
     _wire_shot_context(app, rushes)
+    from rushes.web.api_docs import install_api_docs
+
+    install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
@@ -107,20 +124,25 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
 def _wire_shot_context(app: FastAPI, rushes: Rushes) -> None:
     """Let POST /api/attribution look a pinned shot up in the store."""
     from rushes.services.shot_context import shot_contexts
-    from rushes.web.api.attribution import resolve_shot_context
 
-    def lookup(shot_id):
+    def lookup(shot_id, within=(None, None)):
         from rushes.domain.text import MAX_ID, shorten
         from rushes.services.errors import NotFound
+        from rushes.services.ownership import owners
 
         text = str(shot_id)
         # ASCII digits only ("²".isdigit() is true) and within a 64-bit id, or it names no shot.
         if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
             raise NotFound(f"unknown shot {shorten(text, 24)}")
-        with rushes.db.session() as session:
+        studio_id, guest_scene = within
+        with rushes.db.session(write=False) as session:
+            # Only a shot of the studio (or the guest's scene) the caller was admitted to: 404 otherwise.
+            if not any(studio == studio_id and guest_scene in (None, scene)
+                       for studio, scene in owners(session, "shot_id", int(text))):
+                raise NotFound(f"unknown shot {text}")
             return shot_contexts(session, rushes, int(text))
 
-    app.dependency_overrides[resolve_shot_context] = lookup
+    app.state.shot_context = lookup  # read by the route's dependency, beside any test override
 
 
 def _announce_signin(rushes: Rushes, base_url: str) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from rushes.services.context import Rushes
+from rushes.bootstrap import Rushes
 
 
 def get_rushes(request: Request) -> Rushes:
@@ -15,5 +15,8 @@ def get_rushes(request: Request) -> Rushes:
 
 
 def get_session(request: Request) -> Iterator[Session]:
+    """The route's unit of work. Always `Depends(get_session, scope="function")`: then it commits when the
+    route function returns and before the answer is sent, so a failed commit is an error, never a success
+    (tests/integration/test_commit_before_answer.py checks every route declares it so)."""
     with request.app.state.rushes.db.session() as session:
         yield session

@@ -18,6 +18,8 @@ from rushes.media.probe import MAX_IMAGE_BYTES
 JSON_BODY_LIMIT = 1024 * 1024
 MULTIPART_ENVELOPE = 16 * 1024  # boundaries, part headers and the small `kind` field
 UPLOAD_PATHS = re.compile(r"^/api/shots/[^/]+/frames/upload$")
+IMPORT_FILE_LIMIT = 8 * 1024 * 1024  # a project file of a feature (1,000 shots) is a few MB of JSON
+IMPORT_PATH = "/api/projects/import"
 
 
 class BodyTooLarge(HTTPException):
@@ -27,6 +29,8 @@ class BodyTooLarge(HTTPException):
 
 
 def body_limit(path: str) -> int:
+    if path == IMPORT_PATH:
+        return IMPORT_FILE_LIMIT + MULTIPART_ENVELOPE
     return MAX_IMAGE_BYTES + MULTIPART_ENVELOPE if UPLOAD_PATHS.match(path) else JSON_BODY_LIMIT
 
 

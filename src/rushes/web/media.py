@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response, Streamin
 
 from rushes.media.ranges import RangeNotSatisfiable, byte_range
 from rushes.media.store import InvalidMediaKey, LocalMediaStore
-from rushes.services.context import Rushes
+from rushes.bootstrap import Rushes
 from rushes.web.access import access
 from rushes.web.deps import get_rushes
 
@@ -49,7 +49,7 @@ def deliver(rushes: Rushes, key: str, range_header: str | None, download: str | 
         return FileResponse(store.path(key), media_type=store.media_type(key),
                             headers={"Cache-Control": cache, **disposition})
     if rushes.settings.media_delivery == "signed":
-        url = store.signed_url(key, rushes.settings.media_signed_url_seconds)
+        url = store.signed_url(key, rushes.settings.media_signed_url_seconds)  # type: ignore[attr-defined]  # settings allow signed delivery only from an object store
         # Not cached: each visit passes the access check again and gets a fresh, short-lived URL.
         return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-store"})
     response = _proxy(store, key, range_header, cache)

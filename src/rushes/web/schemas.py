@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from rushes.domain.text import MAX_ID, unstorable
 
@@ -78,3 +78,29 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "The body is larger than the limit"},
     422: {"model": ValidationErrorBody, "description": "A field is missing, of the wrong type or out of range"},
 }
+
+
+# ---- answers ------------------------------------------------------------------------------------
+
+class Answer(BaseModel):
+    """Base of every JSON answer's model: the fields it documents, passed through as the service built them.
+
+    The services build plain dicts; a route's `response_model` validates and documents them. Two rules
+    keep that from changing an answer: a key the dict left out stays out (not a null in its place),
+    and a key the model does not name still goes through (extra="allow"), so a field added to a
+    service without its model reaches the browser all the same (the model is then merely incomplete).
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    # No return annotation: pydantic would document the answer as that type instead of the fields.
+    @model_serializer(mode="wrap")
+    def _as_built(self, handler: SerializerFunctionWrapHandler):
+        data = handler(self)
+        for name in type(self).model_fields.keys() - self.model_fields_set:
+            data.pop(name, None)
+        return data
+
+
+# A count or a length that is an int or a float depending on its inputs, passed through as it is.
+Number = int | float

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from rushes.web.access import Denied, SignInRequired, wants_json
+from rushes.web.static_assets import import_map_source
 
-# No inline script anywhere (pages pass data in data-* attributes and JSON blocks); styles may be
-# inline because the player's shadow root and a few templates set them. blob: is for MSE playback.
+# No inline script anywhere but the import map, allowed by its hash (pages pass data in data-* attributes and
+# JSON blocks); styles may be inline because the player's shadow root and a few templates set them. blob: is
+# for MSE playback.
 def csp(media_sources: str = "") -> str:
     """`media_sources`: where else media may load from (signed object-store URLs), e.g. "https:"."""
     extra = f" {media_sources}" if media_sources else ""
-    return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    return (f"default-src 'self'; script-src 'self' {import_map_source()}; style-src 'self' 'unsafe-inline'; "
             f"img-src 'self' data: blob:{extra}; media-src 'self' blob:{extra}; connect-src 'self'{extra}; "
             "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
@@ -46,6 +48,16 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def proxy_options(settings) -> dict:
+    """Uvicorn's forwarded-header handling: off unless RUSHES_TRUSTED_PROXIES names the proxies.
+
+    Uvicorn on its own believes X-Forwarded-For and -Proto from 127.0.0.1, so anything on the same host
+    (or a local port-forward) could pick the client address the sign-in limits count.
+    """
+    trusted = settings.trusted_proxy_list
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or ""}
+
+
 def install_security(app: FastAPI, settings) -> None:
     """Host check (DNS rebinding), headers, and the answers the guard's refusals become."""
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_host_list)
@@ -67,7 +79,9 @@ def install_security(app: FastAPI, settings) -> None:
     @app.exception_handler(Denied)
     async def _denied(request: Request, exc: Denied):
         if wants_json(request) or exc.status == 422:  # a malformed id is answered as FastAPI would
-            return JSONResponse({"detail": exc.message}, status_code=exc.status)
+            from rushes.web.error_pages import error_answer  # (a page when a browser typed it)
+
+            return error_answer(request, exc.status, {"detail": exc.message})
         from rushes.web.pages.helpers import templates
 
         return templates.TemplateResponse(request, "refused.html", {"request": request, "status": exc.status,

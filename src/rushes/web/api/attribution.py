@@ -12,7 +12,8 @@ from rushes.providers.attribution.base import AttributionRequest, Attributor, El
 from rushes.providers.attribution.factory import make_attributor
 from rushes.settings import get_settings
 from rushes.web.schemas import ApiModel, BodyId
-from rushes.web.access import access
+from rushes.web.access import access, current, studio_of
+from rushes.web.api.review_schemas import AttributionOut
 
 router = APIRouter()
 
@@ -60,19 +61,27 @@ class AttributionIn(ApiModel):
     shot_time: float | None = Field(None, ge=0, le=60)  # seconds into the pinned shot
 
 
-def resolve_shot_context(shot_id: int | str) -> SceneContext:
-    """The pinned shot, its neighbours and the scene's element names; the app overrides this."""
+def resolve_shot_context(shot_id: int | str, within: tuple[int | None, int | None] = (None, None)) -> SceneContext:
+    """The pinned shot, its neighbours and the scene's element names; the app sets its own as app.state.shot_context.
+
+    `within` is (studio id, guest's scene id) the caller was admitted to: a shot outside it is unknown.
+    """
     raise HTTPException(status_code=404, detail="unknown shot")
 
 
 def pinned_shot_context(body: Annotated[AttributionIn, Body()], request: Request) -> SceneContext | None:
-    """Resolve `shot_id` through resolve_shot_context, honouring app.dependency_overrides for it."""
+    """Resolve `shot_id` through the app's lookup (app.state.shot_context), or a test's override of
+    resolve_shot_context."""
     if body.shot_id is None:
         return None
     # resolve_shot_context takes the id from the body, which FastAPI cannot inject into a
-    # dependency on its own; looking the override up here lets the app replace it as usual.
+    # dependency on its own; looking the override up here lets a test replace it as usual.
     overrides = getattr(request.app, "dependency_overrides", {})
-    return overrides.get(resolve_shot_context, resolve_shot_context)(body.shot_id)
+    lookup = overrides.get(resolve_shot_context) or getattr(request.app.state, "shot_context", resolve_shot_context)
+    principal = current(request)
+    guest_scene = principal.share_scene_id if principal is not None and principal.guest else None
+    # Checked again here, from the parsed body, so no way of sending it can skip the guard's check.
+    return lookup(body.shot_id, (studio_of(request), guest_scene))
 
 
 _attributor: Attributor | None = None
@@ -89,7 +98,7 @@ def get_attributor(request: Request) -> Attributor:
     return _attributor
 
 
-@router.post("/api/attribution")
+@router.post("/api/attribution", response_model=AttributionOut)
 @access("reviewer", guest="notes")
 def attribute_issue(
     body: Annotated[AttributionIn, Body()],
@@ -112,4 +121,6 @@ def attribute_issue(
         scene_elements=elements,
         shot_time=body.shot_time,
     )
-    return attributor.attribute(request).as_dict()
+    from rushes.services.note_routes import with_split
+
+    return with_split(attributor.attribute(request).as_dict(), body.description, shot.duration if shot else None)

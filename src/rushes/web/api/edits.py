@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile, Request
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile, Request
 from pydantic import ConfigDict, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from rushes.domain.shots import ShotFieldError
 from rushes.media.probe import MAX_IMAGE_BYTES, InvalidImage
 from rushes.services import locks, prompting, shotlist, visuals
 from rushes.services.checkout import checkout
-from rushes.services.context import Rushes
+from rushes.bootstrap import Rushes
 from rushes.services.errors import Conflict, NotFound
 from rushes.services.frame_jobs import enqueue_frames
-from rushes.services.frames import approve_frames, store_frame
+from rushes.services.frames import approve_frames, newest_job_view, store_frame
 from rushes.services.history import frame_view, shot_history
 from rushes.services.rail import scene_rail, upstream_changes
 from rushes.services.snapshot import load_scene
 from rushes.services.views import open_issue_counts, shot_detail
-from rushes.store import models as m
-from rushes.web.access import current
+from rushes.web.access import signed_in
+from rushes.web.api.orders import plan_order
 from rushes.web.deps import get_rushes, get_session
 from rushes.web.schemas import ApiModel, BodyId, EntityId
+from rushes.web.api.edit_schemas import (FrameEdit, FramesApproved, FramesQueued, LatestFramesJob, LockImpact, LockOut, PlanOut,
+                                         PromptEdit, PromptVersions, RailOut, ShotEdit, ShotHistory, ShotVersionsEdit,
+                                         VisualStateVersion)
 
 router = APIRouter(prefix="/api", tags=["edits"])
 
@@ -76,14 +79,11 @@ class PromptPatch(ApiModel):
 
 
 class FramesBody(ApiModel):
-    kinds: list[Literal["start", "end"]] = Field(default_factory=lambda: ["start", "end"], min_length=1)
+    kinds: list[Literal["start", "end"]] = Field(default_factory=lambda: ["start", "end"], min_length=1)  # type: ignore[arg-type]  # the literal list is inferred as list[str]
 
 
 def _scene_id(session: Session, shot_id: int) -> int:
-    shot = session.get(m.Shot, shot_id)
-    if shot is None:
-        raise NotFound(f"unknown shot {shot_id}")
-    return shot.scene_id
+    return shotlist.scene_of(session, shot_id)
 
 
 def _shot_now(rushes: Rushes, session: Session, shot_id: int) -> dict | None:
@@ -102,7 +102,7 @@ def _order(rushes: Rushes, session: Session, scene_id: int) -> list[dict]:
 
 # ---- Stage 7: shot list -------------------------------------------------------------------------
 
-@router.patch("/shots/{shot_id}")
+@router.patch("/shots/{shot_id}", response_model=ShotEdit)
 def patch_shot(shot_id: EntityId, body: ShotPatch, rushes: Rushes = Depends(get_rushes)) -> dict:
     from rushes.services.editing import update_shot
 
@@ -115,7 +115,7 @@ def patch_shot(shot_id: EntityId, body: ShotPatch, rushes: Rushes = Depends(get_
         return {"version": shotlist.version_view(version), "shot": _shot_now(rushes, session, shot_id)}
 
 
-@router.post("/scenes/{scene_id}/shots", status_code=201)
+@router.post("/scenes/{scene_id}/shots", status_code=201, response_model=ShotEdit)
 def add_shot(scene_id: EntityId, body: ShotCreate, rushes: Rushes = Depends(get_rushes)) -> dict:
     values = body.model_dump(exclude={"after_shot_id"}, exclude_none=True)
     with rushes.db.session() as session:
@@ -124,21 +124,21 @@ def add_shot(scene_id: EntityId, body: ShotCreate, rushes: Rushes = Depends(get_
                 "order": _order(rushes, session, scene_id)}
 
 
-@router.delete("/shots/{shot_id}")
+@router.delete("/shots/{shot_id}", response_model=ShotEdit)
 def delete_shot(shot_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         version = shotlist.delete_shot(session, shot_id)
         return {"version": shotlist.version_view(version), "order": _order(rushes, session, _scene_id(session, shot_id))}
 
 
-@router.post("/scenes/{scene_id}/shots/order")
+@router.post("/scenes/{scene_id}/shots/order", response_model=ShotVersionsEdit)
 def reorder(scene_id: EntityId, body: ShotOrder, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         versions = shotlist.reorder_shots(session, scene_id, body.shot_ids)
         return {"versions": [shotlist.version_view(v) for v in versions], "order": _order(rushes, session, scene_id)}
 
 
-@router.post("/shots/{shot_id}/split", status_code=201)
+@router.post("/shots/{shot_id}/split", status_code=201, response_model=ShotVersionsEdit)
 def split(shot_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         first, second = shotlist.split_shot(session, shot_id)
@@ -146,7 +146,7 @@ def split(shot_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
                 "order": _order(rushes, session, _scene_id(session, shot_id))}
 
 
-@router.post("/shots/{shot_id}/merge")
+@router.post("/shots/{shot_id}/merge", response_model=ShotEdit)
 def merge(shot_id: EntityId, body: MergeBody | None = None, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         version = shotlist.merge_shots(session, shot_id, body.next_shot_id if body else None)
@@ -154,18 +154,14 @@ def merge(shot_id: EntityId, body: MergeBody | None = None, rushes: Rushes = Dep
                 "order": _order(rushes, session, _scene_id(session, shot_id))}
 
 
-@router.post("/scenes/{scene_id}/locks")
+@router.post("/scenes/{scene_id}/locks", response_model=LockOut)
 def lock(scene_id: EntityId, body: LockBody, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
-        if session.get(m.Scene, scene_id) is None:
-            raise NotFound(f"unknown scene {scene_id}")
-        row = shotlist.set_lock(rushes, session, scene_id, body.stage, body.locked)
-        return {"stage": row.stage, "locked": row.digest != locks.UNLOCKED, "digest": row.digest,
-                "created_at": row.created_at.isoformat() if row.created_at else None}
+        return shotlist.lock_stage(rushes, session, scene_id, body.stage, body.locked)
 
 
-@router.get("/scenes/{scene_id}/locks/{stage}")
-def lock_impact(scene_id: int, stage: int, session: Session = Depends(get_session),
+@router.get("/scenes/{scene_id}/locks/{stage}", response_model=LockImpact)
+def lock_impact(scene_id: int, stage: int, session: Session = Depends(get_session, scope="function"),
                 rushes: Rushes = Depends(get_rushes)) -> dict:
     """Whether the stage is locked, what an edit there would make stale and what re-rendering would cost."""
     if stage not in locks.LOCKABLE:
@@ -175,35 +171,35 @@ def lock_impact(scene_id: int, stage: int, session: Session = Depends(get_sessio
 
 # ---- Stage 8: visual definition -----------------------------------------------------------------
 
-@router.post("/scenes/{scene_id}/visual-states", status_code=201)
+@router.post("/scenes/{scene_id}/visual-states", status_code=201, response_model=VisualStateVersion)
 def save_visual_state(scene_id: EntityId, body: VisualStateBody, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         state = visuals.save_visual_state(session, scene_id, body.kind, body.name, body.description)
-        return visuals.state_view(session.get(m.VisualElement, state.element_id), state)
+        return visuals.element_view(session, state)
 
 
-@router.patch("/visual-elements/{element_id}")
+@router.patch("/visual-elements/{element_id}", response_model=VisualStateVersion)
 def update_visual_state(element_id: EntityId, body: DescriptionBody, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         state = visuals.update_element(session, element_id, body.description)
-        return visuals.state_view(session.get(m.VisualElement, element_id), state)
+        return visuals.element_view(session, state)
 
 
-@router.delete("/visual-elements/{element_id}")
+@router.delete("/visual-elements/{element_id}", response_model=VisualStateVersion)
 def delete_visual_state(element_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         state = visuals.delete_element(session, element_id)
-        return visuals.state_view(session.get(m.VisualElement, element_id), state)
+        return visuals.element_view(session, state)
 
 
-@router.get("/visual-elements/{element_id}/history")
-def visual_state_history(element_id: EntityId, session: Session = Depends(get_session)) -> list[dict]:
+@router.get("/visual-elements/{element_id}/history", response_model=list[VisualStateVersion])
+def visual_state_history(element_id: EntityId, session: Session = Depends(get_session, scope="function")) -> list[dict]:
     return visuals.element_history(session, element_id)
 
 
 # ---- Stage 9: prompts ---------------------------------------------------------------------------
 
-@router.patch("/shots/{shot_id}/prompt")
+@router.patch("/shots/{shot_id}/prompt", response_model=PromptEdit)
 def patch_prompt(shot_id: EntityId, body: PromptPatch, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         prompt = prompting.edit_prompt(rushes, session, shot_id, video_prompt=body.video_prompt,
@@ -211,14 +207,14 @@ def patch_prompt(shot_id: EntityId, body: PromptPatch, rushes: Rushes = Depends(
         return {"version": prompting.prompt_view(prompt), "shot": _shot_now(rushes, session, shot_id)}
 
 
-@router.post("/shots/{shot_id}/prompt/reassemble")
+@router.post("/shots/{shot_id}/prompt/reassemble", response_model=PromptEdit)
 def reassemble_prompt(shot_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         prompt = prompting.reassemble(rushes, session, shot_id)
         return {"version": prompting.prompt_view(prompt), "shot": _shot_now(rushes, session, shot_id)}
 
 
-@router.post("/scenes/{scene_id}/prompts/reassemble")
+@router.post("/scenes/{scene_id}/prompts/reassemble", response_model=PromptVersions)
 def reassemble_scene(scene_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         prompts = prompting.reassemble_scene(rushes, session, scene_id)
@@ -227,34 +223,32 @@ def reassemble_scene(scene_id: EntityId, rushes: Rushes = Depends(get_rushes)) -
 
 # ---- Stage 10: frames ---------------------------------------------------------------------------
 
-@router.post("/shots/{shot_id}/frames", status_code=202)
+@router.post("/shots/{shot_id}/frames", status_code=202, response_model=FramesQueued)
 def regenerate_frames(shot_id: EntityId, request: Request, body: FramesBody | None = None, rushes: Rushes = Depends(get_rushes)) -> dict:
     kinds = tuple(dict.fromkeys((body or FramesBody()).kinds))
-    job_id = enqueue_frames(rushes, shot_id, kinds, user_id=current(request).user_id)
+    job_id = enqueue_frames(rushes, shot_id, kinds, user_id=signed_in(request).user_id)
     return {"job_id": job_id, "shot_id": shot_id, "kinds": list(kinds), "status_url": f"/api/jobs/{job_id}"}
 
 
-@router.get("/shots/{shot_id}/frames/job")
-def latest_frames_job(shot_id: EntityId, session: Session = Depends(get_session)) -> dict:
+@router.get("/shots/{shot_id}/frames/job", response_model=LatestFramesJob)
+def latest_frames_job(shot_id: EntityId, session: Session = Depends(get_session, scope="function")) -> dict:
     """The shot's newest frames job, so a reloaded page picks its progress up again."""
     _scene_id(session, shot_id)
-    job = session.scalar(select(m.RenderJob).where(m.RenderJob.shot_id == shot_id, m.RenderJob.kind == "frames")
-                         .order_by(m.RenderJob.id.desc()).limit(1))
-    if job is None:
-        return {"job": None}
-    return {"job": {"id": job.id, "state": job.state, "progress": job.progress, "error": job.error,
-                    "kinds": (job.payload or {}).get("kinds", []), "finished": job.finished_at is not None,
-                    "cost_credits": job.cost_credits}}
+    return newest_job_view(session, shot_id)
 
 
-@router.post("/shots/{shot_id}/frames/upload", status_code=201)
+@router.post("/shots/{shot_id}/frames/upload", status_code=201, response_model=FrameEdit)
 async def upload_frame(shot_id: EntityId, kind: Literal["start", "end"] = Form(...), file: UploadFile = File(...),
                        rushes: Rushes = Depends(get_rushes)) -> dict:
     # Read one byte past the limit: enough to refuse an oversized file without holding all of it.
     data = await file.read(MAX_IMAGE_BYTES + 1)
     if len(data) > MAX_IMAGE_BYTES:
         raise InvalidImage(f"image is larger than the {MAX_IMAGE_BYTES // 1024 // 1024} MB limit")
-    return _store_upload(rushes, shot_id, kind, data)
+    from rushes.media.image_clean import reencoded_image
+
+    # Kept as pixels only (no EXIF GPS, no trailing polyglot bytes); decoding is CPU work, off the event loop.
+    data = await run_in_threadpool(reencoded_image, data)
+    return await run_in_threadpool(_store_upload, rushes, shot_id, kind, data)
 
 
 def _store_upload(rushes: Rushes, shot_id: int, kind: str, data: bytes) -> dict:
@@ -271,7 +265,7 @@ def _store_upload(rushes: Rushes, shot_id: int, kind: str, data: bytes) -> dict:
         return {"version": frame_view(frame), "shot": _shot_now(rushes, session, shot_id)}
 
 
-@router.post("/shots/{shot_id}/frames/approve")
+@router.post("/shots/{shot_id}/frames/approve", response_model=FramesApproved)
 def approve(shot_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     with rushes.db.session() as session:
         shot = _shot_now(rushes, session, shot_id)
@@ -286,18 +280,25 @@ def approve(shot_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
 
 # ---- Stage 11, history, rail --------------------------------------------------------------------
 
-@router.get("/scenes/{scene_id}/plan")
-def get_plan(scene_id: EntityId, session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)) -> dict:
-    return checkout(rushes, session, load_scene(session, scene_id, rushes.render_spec))
+@router.get("/scenes/{scene_id}/plan", response_model=PlanOut)
+def get_plan(scene_id: EntityId, order=Depends(plan_order), retake: str | None = Query(None, max_length=2000),
+             variants: str | None = Query(None, max_length=2000),
+             session: Session = Depends(get_session, scope="function"), rushes: Rushes = Depends(get_rushes)) -> dict:
+    """The take Confirm would buy: `?model=&resolution=&audio=&shot_ids=1,2` price another order (Stage 11's
+    picker), `?retake=ID,ID&variants=N` new draws and variants."""
+    from rushes.web.api.draws import from_query
+
+    snap = load_scene(session, scene_id, rushes.render_spec)
+    return checkout(rushes, session, snap, order, from_query(retake, variants, snap.shot_ids))
 
 
-@router.get("/shots/{shot_id}/history")
-def history(shot_id: EntityId, session: Session = Depends(get_session)) -> dict:
+@router.get("/shots/{shot_id}/history", response_model=ShotHistory)
+def history(shot_id: EntityId, session: Session = Depends(get_session, scope="function")) -> dict:
     return shot_history(session, shot_id)
 
 
-@router.get("/scenes/{scene_id}/rail")
-def rail(scene_id: EntityId, session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)) -> dict:
+@router.get("/scenes/{scene_id}/rail", response_model=RailOut)
+def rail(scene_id: EntityId, session: Session = Depends(get_session, scope="function"), rushes: Rushes = Depends(get_rushes)) -> dict:
     snap = load_scene(session, scene_id, rushes.render_spec)
     return {"scene_id": scene_id, "status": snap.status.value, "stages": scene_rail(session, snap),
             "upstream_changes": upstream_changes(snap)}

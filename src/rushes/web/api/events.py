@@ -13,18 +13,20 @@ from starlette.concurrency import run_in_threadpool
 from rushes.domain.text import MAX_ID
 from rushes.services.errors import NotFound
 from rushes.services.notifications import list_notifications, notification_view, unread_count
-from rushes.store import models as m
-from rushes.web.access import access, current
+from rushes.store import notifications as notification_store
+from rushes.web.access import access, signed_in
 from rushes.web.deps import get_session
 from rushes.web.pagination import Page, finish, page_params
 from rushes.web.schemas import EntityId
+from rushes.web.api.film_schemas import NotificationOut, Notifications
 
 router = APIRouter(prefix="/api", tags=["notifications"])
 STREAM_SECONDS = 300.0
 KEEPALIVE_SECONDS = 15.0
 
 
-@router.get("/events")
+@router.get("/events", response_class=StreamingResponse,
+            responses={200: {"description": "server-sent events", "content": {"text/event-stream": {}}}})
 async def events(request: Request,
                  last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0, le=MAX_ID)] = None,
                  after: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None):
@@ -35,7 +37,7 @@ async def events(request: Request,
     refused with 422 rather than silently restarting from now (dropping the events missed).
     """
     after = last_event_id if last_event_id is not None else after
-    studios = current(request).studio_ids  # a stream carries only the caller's studios' events
+    studios = signed_in(request).studio_ids  # a stream carries only the caller's studios' events
     return StreamingResponse(_stream(request, request.app.state.broadcaster, after, studios), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -46,7 +48,7 @@ async def _stream(request: Request, broadcaster, after: int | None, studios: lis
     # connection outlives a deploy or a restart for long.
     deadline = loop.time() + STREAM_SECONDS
     allowed = set(studios)
-    sub = broadcaster.subscribe(studios[0] if studios else None, accepts=lambda ev: ev.account_id in allowed)
+    sub = broadcaster.subscribe(studios[0] if studios else None, accepts=lambda ev: ev.kind != "room" and ev.account_id in allowed)
     # (subscribed before the replay, so nothing falls between the two)
     try:
         yield "retry: 1000\n\n"  # the first line a page reads: from here on it misses nothing
@@ -77,22 +79,22 @@ async def _stream(request: Request, broadcaster, after: int | None, studios: lis
         broadcaster.unsubscribe(sub)
 
 
-@router.get("/notifications")
+@router.get("/notifications", response_model=Notifications)
 def notifications(request: Request, response: Response, page: Page = Depends(page_params(50)),
-                  session: Session = Depends(get_session)) -> dict:
+                  session: Session = Depends(get_session, scope="function")) -> dict:
     """Newest first over the caller's studios, with their unread count; paginated (`limit`, `after` = the last id seen)."""
-    studios = current(request).studio_ids
+    studios = signed_in(request).studio_ids
     rows = list_notifications(session, studios, limit=page.fetch(), before_id=page.cursor(int))
     items = [notification_view(n) for n in finish(request, response, page, rows, lambda n: n.id)]
     return {"unread": unread_count(session, studios), "items": items}
 
 
-@router.post("/notifications/{notification_id}/read")
+@router.post("/notifications/{notification_id}/read", response_model=NotificationOut)
 @access("reviewer")
-def mark_read(notification_id: EntityId, session: Session = Depends(get_session)) -> dict:
+def mark_read(notification_id: EntityId, session: Session = Depends(get_session, scope="function")) -> dict:
     from datetime import datetime, timezone
 
-    note = session.get(m.Notification, notification_id)
+    note = notification_store.notification(session, notification_id)
     if note is None:
         raise NotFound(f"unknown notification {notification_id}")
     note.read_at = note.read_at or datetime.now(timezone.utc)

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from rushes.services import exports
-from rushes.services.context import Rushes
+from rushes.bootstrap import Rushes
 from rushes.web.access import access
 from rushes.web.deps import get_rushes
 from rushes.web.media import deliver
@@ -24,6 +24,7 @@ class ExportFormat(StrEnum):
     FCPXML = "fcpxml"
     CSV = "csv"
     MP4 = "mp4"
+    ZIP = "zip"  # "Download for editing": the timelines with the clips beside them
 
 
 class Mp4Status(BaseModel):
@@ -41,8 +42,8 @@ class Mp4Status(BaseModel):
     url: str | None
 
 
-FILE_TYPES = {"application/vnd.opentimelineio+json": {}, "text/plain": {}, "application/xml": {}, "text/csv": {},
-              "video/mp4": {}}
+FILE_TYPES: dict[str, dict] = {"application/vnd.opentimelineio+json": {}, "text/plain": {}, "application/xml": {}, "text/csv": {},
+              "video/mp4": {}, "application/zip": {}}
 # Not cached: the same address answers 202 until the MP4 exists, and notes change what the others hold.
 NO_STORE = "private, no-store"
 
@@ -56,8 +57,11 @@ NO_STORE = "private, no-store"
 @access("reviewer")
 def get_export(take_id: EntityId, format: ExportFormat, request: Request,
                rushes: Rushes = Depends(get_rushes)) -> Response:
-    """otio, edl, fcpxml, csv: written now from the cut and its notes. mp4: the file once the export job
+    """otio, edl, fcpxml, csv: written now from the cut and its notes. zip: those timelines with the clips beside
+    them, linked by relative paths (Download for editing). mp4: the file once the export job
     (POST) has built it, 202 with its progress meanwhile, 404 if none was started, 409 if it failed."""
+    if format is ExportFormat.ZIP:
+        return _package(rushes, take_id)
     if format is ExportFormat.MP4:
         with rushes.db.session() as session:
             key, view, name = exports.mp4_file(session, take_id)
@@ -76,3 +80,17 @@ def get_export(take_id: EntityId, format: ExportFormat, request: Request,
 def start_mp4(take_id: EntityId, rushes: Rushes = Depends(get_rushes)) -> dict:
     """Queue the whole cut as one MP4 (H.264/AAC, a chapter per shot); reuses one queued, running or done."""
     return exports.request_mp4(rushes, take_id)
+
+
+def _package(rushes: Rushes, take_id: int) -> Response:
+    """The zip is written to a temporary file (clips can be large), sent, then deleted."""
+    import os
+
+    from fastapi.responses import FileResponse
+    from starlette.background import BackgroundTask
+
+    from rushes.services.edit_package import build_package
+
+    path, name = build_package(rushes, take_id)
+    return FileResponse(path, media_type="application/zip", filename=name, headers={"Cache-Control": NO_STORE},
+                        background=BackgroundTask(os.unlink, path))

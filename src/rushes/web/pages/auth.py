@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rushes.domain.text import unstorable
 from rushes.services import sharing, users
 from rushes.store import models as m
+from rushes.store import studios
+from rushes.web.schemas import OptionalQueryId
 from rushes.web.access import GUEST_COOKIE, SESSION_COOKIE, access, current
 from rushes.web.deps import get_session
 from rushes.web.pages.helpers import templates
@@ -27,8 +29,7 @@ def _safe_next(target: str | None) -> str | None:
 
 def _landing(session: Session, user_id: int) -> str:
     """The Script Hub of the member's first project, else the project list."""
-    project = session.scalar(select(m.Project.id).join(m.Membership, m.Membership.account_id == m.Project.account_id)
-                             .where(m.Membership.user_id == user_id).order_by(m.Project.id).limit(1))
+    project = studios.first_project_of_member(session, user_id)
     return f"/projects/{project}" if project else "/"
 
 
@@ -56,27 +57,61 @@ def signin_page(request: Request, next: str | None = None, signed_out: bool = Fa
 @router.post("/signin", response_class=HTMLResponse)
 @access(public=True)
 def signin(request: Request, email: str = Form("", max_length=320), password: str = Form("", max_length=500),
-           next: str = Form("", max_length=500), session: Session = Depends(get_session)):
+           next: str = Form("", max_length=500), session: Session = Depends(get_session, scope="function")):
+    if unstorable(email) or unstorable(next):  # a NUL would reach PostgreSQL (500) before any check
+        return _page(request, "signin.html", 422, error="That is not an email address.", next="", email="")
     address = request.client.host if request.client else "unknown"
     result = users.check_password(session, email, password, address)
     if result.user is None:
-        message = ("Too many failed sign-ins: wait 15 minutes, or ask the studio owner for a sign-in link."
+        wait = int(result.wait_seconds + 0.999)
+        message = (f"Too many failed sign-ins: try again in {_duration(wait)}, or ask a studio owner to clear the wait."
                    if result.limited else "That email and password do not match.")
-        return _page(request, "signin.html", 429 if result.limited else 401, error=message, next=_safe_next(next) or "",
-                     email=email.strip()[:320])
+        response = _page(request, "signin.html", 429 if result.limited else 401, error=message,
+                         next=_safe_next(next) or "", email=email.strip()[:320])
+        if result.limited:
+            response.headers["Retry-After"] = str(wait)
+        return response
     return _signed_in(request, session, result.user, users.new_session(session, result.user.id), next)
 
 
-@router.get("/signin/link")
+def _duration(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{(seconds + 59) // 60} minutes"
+
+
+@router.get("/signin/link", response_class=HTMLResponse)
 @access(public=True)
-def signin_link(request: Request, token: str = "", session: Session = Depends(get_session)):
-    """A one-time link (`rushes user link`, or the one printed at start): signs in, lands on the Script Hub."""
+def signin_link_page(request: Request, token: str = Query("", max_length=200),
+                     session: Session = Depends(get_session, scope="function")):
+    """A one-time link (`rushes user link`, or the one printed at start) only shows whose it is and a button.
+
+    Opening it signs nobody in: a cross-site GET (an image, a redirect) cannot put the victim's browser in
+    the sender's account; the button's POST is same-origin, and the guard refuses a cross-site one.
+    """
+    user = users.token_user(session, token, "signin_link")
+    if user is None:
+        return _expired_link(request)
+    response = _page(request, "signin_link.html", token=token, email=user.email)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/signin/link")
+@access(public=True)
+def signin_link(request: Request, token: str = Form("", max_length=200),
+                session: Session = Depends(get_session, scope="function")):
+    """Spend the link: signs in and lands on the Script Hub."""
     used = users.use_signin_link(session, token)
     if used is None:
-        return _page(request, "signin.html", 404, next="", email="",
-                     error="That sign-in link has expired or was already used. Ask for a new one.")
+        return _expired_link(request)
     user, session_token = used
     return _signed_in(request, session, user, session_token, None)
+
+
+def _expired_link(request: Request) -> HTMLResponse:
+    return _page(request, "signin.html", 404, next="", email="",
+                 error="That sign-in link has expired or was already used. Ask for a new one.")
 
 
 @router.get("/signout", response_class=HTMLResponse)
@@ -90,7 +125,7 @@ def signout_page(request: Request):
 
 @router.post("/signout")
 @access("reviewer")
-def signout(request: Request, session: Session = Depends(get_session)):
+def signout(request: Request, session: Session = Depends(get_session, scope="function")):
     """Revoke this browser's session (server side), then forget the cookie."""
     users.revoke_token(session, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/signin?signed_out=1", status_code=303)
@@ -100,13 +135,16 @@ def signout(request: Request, session: Session = Depends(get_session)):
 
 @router.get("/share/{share_token}")
 @access(public=True)
-def open_share(share_token: str, request: Request, session: Session = Depends(get_session)):
+def open_share(share_token: str, request: Request, session: Session = Depends(get_session, scope="function"),
+               room: OptionalQueryId = None):
     """A guest review link: remember it in a cookie (so the player's media loads) and open the review."""
     link = sharing.live_share(session, share_token)
     if link is None:
         return _page(request, "refused.html", 404, status=404,
                      message="This review link has expired or was revoked. Ask the studio for a new one.")
-    response = RedirectResponse(f"/scenes/{link.scene_id}/review", status_code=303)
+    # ?room=ID: the link was handed out to join a live review session on its scene.
+    target = f"/scenes/{link.scene_id}/review" + (f"?room={room}" if room else "")
+    response = RedirectResponse(target, status_code=303)
     left = (users._aware(link.expires_at) - users.now()) if link.expires_at else timedelta(days=30)
     _set_cookie(request, response, GUEST_COOKIE, share_token, max(60, int(left.total_seconds())))
     return response

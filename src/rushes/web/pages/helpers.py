@@ -12,14 +12,17 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rushes.domain.glossary import GLOSSARY
 from rushes.domain.stages import Stage
 from rushes.services.accounts import balance
 from rushes.services.rail import scene_rail, upstream_changes
 from rushes.services.snapshot import SceneSnapshot, load_scene
 from rushes.store import models as m
+from rushes.store import notifications as notification_store
+from rushes.store import projects as project_store
+from rushes.web import static_assets
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -44,7 +47,8 @@ def _when(value) -> str:
 
 
 templates.env.filters.update(credits=_credits, seconds=_seconds, when=_when)
-templates.env.globals.update(STATE_CLASSES=STATE_CLASSES, Stage=Stage)
+templates.env.globals.update(STATE_CLASSES=STATE_CLASSES, Stage=Stage, GLOSSARY=GLOSSARY)
+templates.env.globals.update(asset=static_assets.asset, IMPORT_MAP=static_assets.import_map)
 
 
 def page_context(session: Session, request: Request, project: m.Project | None = None, **extra) -> dict:
@@ -56,8 +60,7 @@ def page_context(session: Session, request: Request, project: m.Project | None =
     studio = studio_account(session, request, project)
     unread = 0
     if principal is not None and not principal.guest and principal.studio_ids:
-        unread = session.scalar(select(func.count()).select_from(m.Notification).where(
-            m.Notification.account_id.in_(principal.studio_ids), m.Notification.read_at.is_(None))) or 0
+        unread = notification_store.unread_count(session, list(principal.studio_ids))
     role = principal.role_in(studio.id) if principal is not None and studio is not None else None
     studio_id = studio.id if studio is not None else None
 
@@ -78,7 +81,7 @@ def page_context(session: Session, request: Request, project: m.Project | None =
 def scene_context(rushes, session: Session, request: Request, scene_id: int, stage: int, **extra) -> dict:
     """page_context plus the scene, its snapshot and the workflow rail with `stage` marked current."""
     snap: SceneSnapshot = load_scene(session, scene_id, rushes.render_spec)
-    project = session.get(m.Project, snap.scene.project_id)
+    project = project_store.project(session, snap.scene.project_id)
     return page_context(session, request, project, scene=snap.scene, snap=snap, status=snap.status.value,
                         rail=scene_rail(session, snap, current=stage), stage=stage,
                         stage_title=Stage(stage).title if stage in Stage._value2member_map_ else "", changes=upstream_changes(snap), **extra)

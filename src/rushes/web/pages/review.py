@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from rushes.domain.issues import CATEGORY_LABELS, CATEGORY_ROUTES
 from rushes.services import review
-from rushes.services.context import Rushes
+from rushes.bootstrap import Rushes
 from rushes.services.notifications import mark_scene_read
 from rushes.services.takes import scene_takes
-from rushes.web.access import access, current
+from rushes.web.access import access, signed_in
 from rushes.web.deps import get_rushes, get_session
 from rushes.web.pages.helpers import render, scene_context
 from rushes.web.schemas import EntityId, OptionalQueryId
@@ -22,9 +22,9 @@ router = APIRouter(include_in_schema=False)
 @router.get("/scenes/{scene_id}/review", response_class=HTMLResponse)
 @access(guest="watch")
 def review_page(scene_id: EntityId, request: Request, take: OptionalQueryId = None,
-                session: Session = Depends(get_session), rushes: Rushes = Depends(get_rushes)):
+                session: Session = Depends(get_session, scope="function"), rushes: Rushes = Depends(get_rushes)):
     try:
-        if not current(request).guest:  # a guest watching does not read the studio's notifications
+        if not signed_in(request).guest:  # a guest watching does not read the studio's notifications
             mark_scene_read(session, scene_id)
         ctx = scene_context(rushes, session, request, scene_id, 12)
     except LookupError:
@@ -43,3 +43,15 @@ def review_page(scene_id: EntityId, request: Request, take: OptionalQueryId = No
         categories=[{"value": c.value, "label": CATEGORY_LABELS[c], "stage": int(CATEGORY_ROUTES[c])} for c in CATEGORY_LABELS],
     )
     return render("review.html", ctx)
+
+
+@router.get("/rooms/{room_id}")
+@access(guest="watch")
+def room_page(room_id: EntityId, rushes: Rushes = Depends(get_rushes)):
+    """A review session's link: the scene's review page, joining the room."""
+    from fastapi.responses import RedirectResponse
+
+    from rushes.services.rooms import read_room
+
+    room = read_room(rushes, room_id, None)
+    return RedirectResponse(f"/scenes/{room['scene_id']}/review?room={room_id}", status_code=303)

@@ -1,84 +1,61 @@
-// Rushes pages: small vanilla JS over the JSON API. Pages render fully on the server; this adds in-place edits.
+// Rushes pages: small vanilla JS over the JSON API. Pages render fully on the server; this adds in-place edits
+// (the stage pages' fields, generic data-api buttons, the workflow rail). Loaded on every page by pages/common.js.
+import { api, ApiError, message } from "./kit/api.js";
+import { ask, clearRefusal as clearErrors, refuse, remember, showError, toast } from "./kit/feedback.js";
+
+let takeOrder = null;
+/** Stage 11: the page's order for a take (model, resolution, sound, ticked shots: stage11-order.js) is asked for on Confirm. */
+export function orderTakeWith(order) { takeOrder = order; }
+
+// A shot's render state in words; a job waiting for the provider's quota says when it goes.
+export function shotStateLabel(s) {
+  if (s.quota) return `queued for quota · ~${Math.max(1, Math.round(s.quota.eta_seconds))} s`;
+  return `${s.state}${s.attempt > 1 ? ` · attempt ${s.attempt}` : ''}`;
+}
+
+/** Redraws the workflow rail (and the page's lock header) from the server: an edit can make stages stale. */
+export async function refreshRail() {
+  const rail = document.getElementById("workflow-rail");
+  const sceneId = document.body.dataset.sceneId;
+  if (!rail || !sceneId) return;
+  const data = await api("GET", `/api/scenes/${sceneId}/rail`);
+  drawRail(rail, data);
+}
+
+function drawRail(rail, data) {
+  for (const item of data.stages) {
+    const step = rail.querySelector(`[data-stage="${item.stage}"]`);
+    if (!step) continue;
+    step.dataset.state = item.state;
+    step.className = step.className.replace(/rail-(fresh|stale|locked|not_started)/, `rail-${item.state}`);
+    step.title = item.detail;
+    step.querySelector(".rail-state").textContent = item.state_label;
+    const issues = step.querySelector(".rail-issues");
+    issues.textContent = item.issues;
+    issues.dataset.issues = item.issues;
+    issues.hidden = !item.issues;
+    issues.classList.toggle("hidden", !item.issues);
+  }
+  const status = rail.querySelector("[data-status]");
+  if (status) { status.dataset.status = data.status; status.textContent = data.status; }
+  // An edit lifts a lock by itself (the digest no longer matches); say so in the page header too.
+  const lock = document.querySelector("[data-lock-stage]");
+  const stage = lock && data.stages.find((s) => String(s.stage) === lock.dataset.lockStage);
+  if (stage) {
+    const locked = stage.state === "locked";
+    lock.textContent = locked ? "Locked" : "Unlocked";
+    lock.classList.toggle("is-locked", locked);
+    const button = document.querySelector("[data-lock-button]");
+    if (button) {
+      button.dataset.locked = String(locked);
+      button.textContent = `${locked ? "Unlock" : "Lock"} ${button.dataset.lockButton}`;
+    }
+  }
+}
+
 (() => {
-  "use strict";
   const body = document.body;
   const sceneId = body.dataset.sceneId;
-
-  class ApiError extends Error {
-    constructor(status, detail) {
-      super(typeof detail === "string" ? detail : "request refused");
-      this.status = status;
-      this.detail = detail;
-    }
-  }
-
-  // Every state-changing call carries the session's CSRF token (the server refuses it otherwise).
-  const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
-  function csrfHeaders(method = "POST") {
-    const meta = document.querySelector('meta[name="csrf-token"]');
-    return meta && !SAFE.has(method.toUpperCase()) ? { "X-CSRF-Token": meta.content } : {};
-  }
-
-  async function api(method, url, payload, headers = {}) {
-    const init = { method, credentials: "same-origin", headers: { Accept: "application/json", ...csrfHeaders(method), ...headers } };
-    if (payload instanceof FormData) init.body = payload;
-    else if (payload !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(payload);
-    }
-    const res = await fetch(url, init);
-    const text = await res.text();
-    let data = null;
-    try { data = text ? JSON.parse(text) : null; } catch { data = text; }
-    if (!res.ok) throw new ApiError(res.status, data && data.detail !== undefined ? data.detail : data || res.statusText);
-    return data;
-  }
-
-  function message(err) {
-    if (err instanceof ApiError && Array.isArray(err.detail)) {
-      return err.detail.map((d) => `${(d.loc || []).slice(1).join(".") || "value"}: ${d.msg}`).join("; ");
-    }
-    return err.message || String(err);
-  }
-
-  function toast(text, kind = "info", ms = 5000) {
-    const box = document.getElementById("toasts");
-    if (!box) return;
-    const el = document.createElement("div");
-    el.className = `toast ${kind}`;
-    el.setAttribute("role", kind === "error" ? "alert" : "status");
-    el.textContent = text;
-    box.appendChild(el);
-    setTimeout(() => el.remove(), ms);
-  }
-
-  const clearErrors = (scope) => window.Rushes.clearRefusal(scope);
-
-  // A refusal is shown where it happened: a 422 names its field (loc [body, field]) and that field reverts to
-  // its stored value with the reason beside it; otherwise the edited `input` reverts, else the row says why.
-  // Forms being filled in (revert=false) keep what was typed so it can be corrected.
-  function showError(scope, err, input = null, { revert = true } = {}) {
-    const { refuse } = window.Rushes;
-    if (err instanceof ApiError && Array.isArray(err.detail) && scope) {
-      let placed = false;
-      for (const d of err.detail) {
-        const name = (d.loc || [])[1];
-        const field = name && scope.querySelector(`[data-field="${name}"]`);
-        const target = field && (field.querySelector("input, textarea, select") || field);
-        if (target) { refuse(target, d.msg, { revert }); placed = true; }
-      }
-      if (placed) { if (input && revert) refuse(input, message(err)); return; }
-    }
-    if (input) { refuse(input, message(err), { revert }); }
-    else {
-      const row = scope && scope.querySelector("[data-row-error]");
-      if (row) refuse(row, message(err));
-      else toast(message(err), "error", 8000);
-    }
-    if (err instanceof ApiError && err.status === 409 && err.detail && String(err.detail).includes("is locked")) {
-      document.dispatchEvent(new CustomEvent("rushes:locked"));
-    }
-  }
 
   function reloadKeepingScroll() {
     sessionStorage.setItem("rushes-scroll", JSON.stringify({ path: location.pathname, y: window.scrollY }));
@@ -89,40 +66,6 @@
     sessionStorage.removeItem("rushes-scroll");
     if (saved && saved.path === location.pathname) window.scrollTo(0, saved.y);
   } catch { /* a bad stored value only loses the scroll position */ }
-
-  async function refreshRail() {
-    const rail = document.getElementById("workflow-rail");
-    if (!rail || !sceneId) return;
-    const data = await api("GET", `/api/scenes/${sceneId}/rail`);
-    for (const item of data.stages) {
-      const step = rail.querySelector(`[data-stage="${item.stage}"]`);
-      if (!step) continue;
-      step.dataset.state = item.state;
-      step.className = step.className.replace(/rail-(fresh|stale|locked|not_started)/, `rail-${item.state}`);
-      step.title = item.detail;
-      step.querySelector(".rail-state").textContent = item.state_label;
-      const issues = step.querySelector(".rail-issues");
-      issues.textContent = item.issues;
-      issues.dataset.issues = item.issues;
-      issues.hidden = !item.issues;
-      issues.classList.toggle("hidden", !item.issues);
-    }
-    const status = rail.querySelector("[data-status]");
-    if (status) { status.dataset.status = data.status; status.textContent = data.status; }
-    // An edit lifts a lock by itself (the digest no longer matches); say so in the page header too.
-    const lock = document.querySelector("[data-lock-stage]");
-    const stage = lock && data.stages.find((s) => String(s.stage) === lock.dataset.lockStage);
-    if (stage) {
-      const locked = stage.state === "locked";
-      lock.textContent = locked ? "Locked" : "Unlocked";
-      lock.classList.toggle("is-locked", locked);
-      const button = document.querySelector("[data-lock-button]");
-      if (button) {
-        button.dataset.locked = String(locked);
-        button.textContent = `${locked ? "Unlock" : "Lock"} ${button.dataset.lockButton}`;
-      }
-    }
-  }
 
   const PILL = { fresh: "ok", stale: "warn", missing: "muted" };
   function pill(state, label, reasons, artifact) {
@@ -155,7 +98,7 @@
     const button = event.target.closest("[data-api]");
     if (!button || button.disabled) return;
     event.preventDefault();
-    if (button.dataset.confirm && !(await window.Rushes.ask({ title: button.dataset.confirm, confirm: button.textContent.trim() || "OK", danger: button.classList.contains("danger") }))) return;
+    if (button.dataset.confirm && !(await ask({ title: button.dataset.confirm, confirm: button.textContent.trim() || "OK", danger: button.classList.contains("danger") }))) return;
     const [method, url] = button.dataset.api.split(" ");
     const scope = button.closest("[data-shot-id], [data-element-id], .panel, main");
     button.disabled = true;
@@ -183,7 +126,7 @@
       try {
         const data = await api("PATCH", `/api/shots/${card.dataset.shotId}`, { [input.name]: value });
         const saved = data.version[input.name];
-        window.Rushes.remember(input, Array.isArray(saved) ? saved.join(", ") : input.name === "duration" ? String(saved) : saved);
+        remember(input, Array.isArray(saved) ? saved.join(", ") : input.name === "duration" ? String(saved) : saved);
         renderDownstream(card, data.shot);
         input.classList.replace("saving", "saved");
         setTimeout(() => input.classList.remove("saved"), 900);
@@ -258,7 +201,7 @@
       clearErrors(row);
       try {
         const saved = await api("PATCH", `/api/visual-elements/${row.dataset.elementId}`, { description: area.value });
-        window.Rushes.remember(area, saved.description);
+        remember(area, saved.description);
         area.classList.add("saved");
         setTimeout(() => area.classList.remove("saved"), 900);
         await refreshRail();
@@ -349,7 +292,7 @@
         reloadKeepingScroll();
       } catch (err) {
         const slot = input.closest("[data-frame]");
-        window.Rushes.refuse(input, `${input.dataset.upload === "end" ? "End" : "Start"} frame upload refused: ${message(err)}`);
+        refuse(input, `${input.dataset.upload === "end" ? "End" : "Start"} frame upload refused: ${message(err)}`);
         slot?.scrollIntoView({ block: "nearest" });
       }
     }));
@@ -366,41 +309,16 @@
       button.disabled = true;
       button.textContent = "Starting take…";
       try {
-        const take = await api("POST", `/api/scenes/${confirmForm.dataset.sceneId}/takes`, undefined, { "Idempotency-Key": key });
+        // The order chosen on the page (model, resolution, sound, ticked shots: stage11-order.js), if any.
+        const order = takeOrder ? takeOrder() : undefined;
+        const take = await api("POST", `/api/scenes/${confirmForm.dataset.sceneId}/takes`, order, { "Idempotency-Key": key });
         location.assign(`/scenes/${confirmForm.dataset.sceneId}/review?take=${take.id || take.take_id || ""}`);
       } catch (err) {
         button.disabled = false;
         button.textContent = "Confirm & Render";
-        window.Rushes.refuse(button, message(err));
+        refuse(button, message(err));
       }
     });
   }
 
-  // ---- Script Hub: select a scene to see its stages and what changed ----
-  const sceneList = document.getElementById("scene-list");
-  if (sceneList) {
-    const select = (row) => {
-      sceneList.querySelectorAll(".scene-row").forEach((r) => r.classList.toggle("selected", r === row));
-      document.querySelectorAll("[data-detail-for]").forEach((p) => p.classList.toggle("hidden", p.dataset.detailFor !== row.dataset.sceneId));
-      const empty = document.querySelector("[data-detail-empty]");
-      if (empty) empty.classList.add("hidden");
-      history.replaceState(null, "", `?scene=${row.dataset.sceneId}`);
-    };
-    sceneList.addEventListener("click", (event) => {
-      const row = event.target.closest(".scene-row");
-      if (row && !event.target.closest("a, button")) select(row);
-    });
-    sceneList.addEventListener("keydown", (event) => {
-      const row = event.target.closest(".scene-row");
-      if (row && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); select(row); }
-    });
-  }
-
-  // A shot's render state in words; a job waiting for the provider's quota says when it goes.
-  function shotStateLabel(s) {
-    if (s.quota) return `queued for quota · ~${Math.max(1, Math.round(s.quota.eta_seconds))} s`;
-    return `${s.state}${s.attempt > 1 ? ` · attempt ${s.attempt}` : ''}`;
-  }
-
-  window.Rushes = Object.assign(window.Rushes || {}, { api, toast, refreshRail, ApiError, shotStateLabel, csrfHeaders });
 })();

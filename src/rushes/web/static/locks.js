@@ -1,10 +1,13 @@
 // Stages 7 and 8 while locked: fields are read-only, and any attempt to edit asks to unlock first, saying what
 // would go stale and what a re-render would cost (GET /api/scenes/{id}/locks/{stage}, embedded as #lock-impact).
-(() => {
-  "use strict";
+import { EVENTS, on } from './kit/events.js';
+import { api } from './kit/api.js';
+import { ask, refuse } from './kit/feedback.js';
+import { el } from './kit/html.js';
+
+export function startLocks() {
   const button = document.querySelector("[data-lock-button]");
   if (!button) return;
-  const { el } = window.Rushes;
   const sceneId = document.body.dataset.sceneId;
   const stage = Number(button.dataset.lockStage);
   const noun = button.dataset.lockButton;
@@ -31,12 +34,12 @@
   }
 
   async function setLock(on) {
-    await window.Rushes.api("POST", `/api/scenes/${sceneId}/locks`, { stage, locked: on });
+    await api("POST", `/api/scenes/${sceneId}/locks`, { stage, locked: on });
     location.reload();
   }
 
   async function askToUnlock() {
-    const yes = await window.Rushes.ask({
+    const yes = await ask({
       id: "unlock-dialog", title: `Stage ${stage} is locked. Unlock the ${noun}?`, lines: statement(impact),
       confirm: `Unlock ${noun}`, cancel: "Keep it locked",
     });
@@ -48,11 +51,11 @@
     try {
       if (locked()) await askToUnlock();
       else await setLock(true);
-    } catch (err) { window.Rushes.refuse(button, err.message); }
+    } catch (err) { refuse(button, err.message); }
   });
   // Locked elsewhere (another tab) while this page thought it was open: the field reverted; now ask.
-  document.addEventListener("rushes:locked", async () => {
-    try { impact = await window.Rushes.api("GET", `/api/scenes/${sceneId}/locks/${stage}`); } catch { /* ask anyway */ }
+  on(EVENTS.LOCKED, async () => {
+    try { impact = await api("GET", `/api/scenes/${sceneId}/locks/${stage}`); } catch { /* ask anyway */ }
     button.dataset.locked = "true";
     await askToUnlock();
   });
@@ -62,7 +65,7 @@
     el("strong", { text: `The ${noun} is locked: unlock it to edit.` }), ...statement(impact),
     el("button", { class: "btn", type: "button", "data-unlock": "", text: `Unlock ${noun}…` }));
   banner.hidden = false;
-  banner.querySelector("[data-unlock]").addEventListener("click", () => askToUnlock().catch((err) => window.Rushes.refuse(button, err.message)));
+  banner.querySelector("[data-unlock]").addEventListener("click", () => askToUnlock().catch((err) => refuse(button, err.message)));
 
   // Read-only while locked; a click on a field or a structure button says why, beside it, and points at the lock.
   const area = document.querySelector("[data-locked-area]");
@@ -73,10 +76,10 @@
     const target = event.target.closest("[data-lockable] input, [data-lockable] textarea, [data-lockable] button");
     if (!target) return;
     if (target.matches("button")) { event.preventDefault(); event.stopImmediatePropagation(); }
-    window.Rushes.refuse(target, `stage ${stage} is locked; unlock it first`, { revert: false });
+    refuse(target, `stage ${stage} is locked; unlock it first`, { revert: false });
     banner.classList.remove("flash");
     void banner.offsetWidth;  // restart the animation
     banner.classList.add("flash");
   }, true);
   area.addEventListener("submit", (event) => { event.preventDefault(); event.stopImmediatePropagation(); }, true);
-})();
+}

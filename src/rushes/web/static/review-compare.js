@@ -1,9 +1,10 @@
 // The compare viewer: any two versions of a shot from its version stack, by wipe, side by side or
 // difference, frame-locked, each led in by the tail of the previous shot in the cut, because a
-// re-render is judged by how it cuts, not in isolation. review.js only calls RushesCompare.open().
-(() => {
-  const FPS = 24;                 // the render spec's rate; stepping and drift are measured in its frames
-  const FRAME = 1 / FPS;
+// re-render is judged by how it cuts, not in isolation. review.js only calls its handle's open().
+import { api } from './kit/api.js';
+import { FPS, FRAME, secondsFrames } from './kit/timecode.js';
+
+export function startReviewCompare() {
   const LEAD_IN = 2;              // seconds of the previous shot played before each version
   const MODES = [['wipe', 'Wipe'], ['side', 'Side by side'], ['difference', 'Difference']];
 
@@ -86,7 +87,7 @@
   function showClock() {
     const t = state.time;
     const frame = Math.round(Math.abs(t) * FPS);
-    clock.textContent = `${t < 0 ? 'lead-in −' : ''}${Math.floor(frame / FPS)}s ${String(frame % FPS).padStart(2, '0')}f`;
+    clock.textContent = `${t < 0 ? 'lead-in −' : ''}${secondsFrames(frame)}`;
     scrub.value = String(t);
   }
 
@@ -257,7 +258,8 @@
   // this cut, A = the clip the previous take had (else the version before B), lead-in from the shot before.
   async function open(cut, index) {
     const shot = cut.shots[index];
-    state.stack = await window.Rushes.api('GET', `/api/shots/${shot.shot_id}/clips`);
+    state.cut = cut; state.index = index;
+    state.stack = await api('GET', `/api/shots/${shot.shot_id}/clips`);
     if (!state.stack.length) return;
     const before = index > 0 ? cut.shots[index - 1] : null;
     state.lead = before && before.src ? before : null;
@@ -285,5 +287,30 @@
     playBtn.focus();
   }
 
-  window.RushesCompare = {open, seek, play, pause, step, setWipe, state: () => ({...state, stack: undefined})};
-})();
+  // A live review session mirrors this viewer (review-room.js): what the presenter has open, and
+  // showing the same on a follower. The time is sent only while paused, so playing sends nothing new.
+  function view() {
+    if (!dialog.open) return null;
+    return {index: state.index, a: reels.a.clip ? reels.a.clip.id : null, b: reels.b.clip ? reels.b.clip.id : null,
+            mode: state.mode, wipe: Math.round(state.wipe), playing: state.playing,
+            time: state.playing ? 0 : Math.round(state.time * 1000) / 1000};
+  }
+  async function show(v) {
+    if (!v) { if (dialog.open) dialog.close(); return; }
+    if (!dialog.open || state.index !== v.index) {
+      const cut = state.cut || JSON.parse(document.getElementById('cut-data').textContent);
+      await open(cut, v.index);
+    }
+    if (v.a && (!reels.a.clip || reels.a.clip.id !== v.a)) load('a', v.a);
+    if (v.b && (!reels.b.clip || reels.b.clip.id !== v.b)) load('b', v.b);
+    if (state.mode !== v.mode) setMode(v.mode);
+    if (Math.round(state.wipe) !== v.wipe) setWipe(v.wipe);
+    if (v.playing && !state.playing) play();
+    else if (!v.playing) {
+      if (state.playing) pause();
+      if (Math.abs(state.time - v.time) > FRAME / 2) seek(v.time);
+    }
+  }
+
+  return {open, seek, play, pause, step, setWipe, view, show, state: () => ({...state, stack: undefined, cut: undefined})};
+}

@@ -6,14 +6,15 @@
 // from outside: the player goes fullscreen on itself, and only its own children come along.
 // Shapes are stored normalised to the picture (0..1 both ways), so the canvas is fitted to the picture
 // inside the letterbox, and the same numbers draw the same marks at any size and in the exported still.
-(() => {
-  'use strict';
+import { EVENTS, on } from './kit/events.js';
+import { FPS } from './kit/timecode.js';
+
+/** Starts drawing on notes; its shapes join the note `review` pins, drawn on the `range`'s in frame. */
+export function startReviewDraw({ review, range }) {
   const root = document.getElementById('review');
   const player = document.getElementById('player');
   const text = document.getElementById('issue-text');
-  if (!root || !player || !text) return;
-  const R = window.Rushes = window.Rushes || {};
-  const FPS = 24;
+  if (!root || !player || !text || !review) return;
   const REFERENCE_LINES = 360;  // as rushes.domain.drawing: widths are sized against a 360-line picture
   const COLOURS = [['#ff4d4d', 'Red'], ['#ffd43b', 'Yellow'], ['#51cf66', 'Green'], ['#4dabf7', 'Blue'], ['#ffffff', 'White']];
   const TOOLS = [['pen', 'Pen'], ['arrow', 'Arrow'], ['rect', 'Box'], ['ellipse', 'Ellipse'], ['text', 'Text']];
@@ -112,8 +113,8 @@
     layer.dataset.showing = ids;
     paint(notes.flatMap((i) => i.drawing));
   }
-  document.addEventListener('rushes:issues-rendered', (e) => {
-    const list = e.detail && e.detail.issues;
+  on(EVENTS.ISSUES_RENDERED, (detail) => {
+    const list = detail && detail.issues;
     if (!list) return;
     state.notes = list.filter(live);
     showNotes(true);
@@ -158,7 +159,7 @@
     if (on) {
       player.pause();
       // Draw on the frame the note will sit on (its in frame when I was pressed), which is the still's frame.
-      const at = R.noteRange ? R.noteRange().frame : null;
+      const at = range ? range.noteRange().frame : null;
       if (at != null && at !== frameOnScreen()) player.seek(at / FPS);
       paint(state.draft);
     } else {
@@ -226,8 +227,8 @@
   // The player's stage toggles play on a click; a click that drew must not start the take.
   canvas.addEventListener('click', (e) => { if (state.on) e.stopPropagation(); });
 
-  // What the pin request carries, merged into its body as window.Rushes.noteRange is.
-  R.noteDrawing = () => (state.draft.length ? {drawing: state.draft.map((s) => ({...s, points: s.points.map((p) => [...p])}))} : {});
-  document.addEventListener('rushes:note-pinned', () => { state.draft = []; setDrawing(false); });
+  // What the pin request carries, merged into its body as the range is.
+  review.addToPin(() => (state.draft.length ? {drawing: state.draft.map((s) => ({...s, points: s.points.map((p) => [...p])}))} : {}));
+  on(EVENTS.NOTE_PINNED, () => { state.draft = []; setDrawing(false); });
   renderTools();
-})();
+}

@@ -2,8 +2,9 @@
 // the MP4 of the whole cut is a worker job, so its entry starts the job, shows its progress, and then
 // offers the file. Polling uses POST, which answers the status of the export it reuses, so no poll
 // ever pulls the finished MP4 into the page just to learn that it is ready.
-(() => {
-  'use strict';
+import { api, message } from './kit/api.js';
+
+export function startReviewExport() {
   const menu = document.getElementById('export-menu');
   if (!menu || !menu.dataset.takeId) return;
   const url = `/api/takes/${Number(menu.dataset.takeId)}/export/mp4`;
@@ -36,12 +37,12 @@
   async function poll() {
     timer = null;
     try {
-      const view = await window.Rushes.api('POST', url);
+      const view = await api('POST', url);
       show(view);
       if (view.status === 'queued' || view.status === 'running') timer = setTimeout(poll, POLL_MS);
     } catch (err) {
       box.classList.remove('hidden');
-      text.textContent = window.Rushes.message ? window.Rushes.message(err) : String(err.message || err);
+      text.textContent = message(err);
       start.disabled = false;
     }
   }
@@ -55,4 +56,4 @@
   document.addEventListener('click', (event) => {
     if (menu.open && !menu.contains(event.target)) menu.open = false;
   });
-})();
+}

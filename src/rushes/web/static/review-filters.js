@@ -1,7 +1,8 @@
 // Filters for the notes panel: by status, stage, shot and author. They read the rendered list (each
 // note carries its data-* fields), so they follow every redraw without a request of their own.
-(() => {
-  'use strict';
+import { EVENTS, on } from './kit/events.js';
+
+export function startReviewFilters() {
   const list = document.getElementById('issue-list');
   const head = document.querySelector('.issues-head');
   if (!list || !head) return;
@@ -49,5 +50,5 @@
     chosen[select.dataset.filter] = select.value;
     refresh();
   });
-  document.addEventListener('rushes:issues-rendered', refresh);
-})();
+  on(EVENTS.ISSUES_RENDERED, refresh);
+}

@@ -1,15 +1,19 @@
 // Review page, quality control: the take's QC findings as proposed notes, pinned on the player in their
 // own style (player.proposals), each with its measure, threshold and proposed stage; Accept makes it a
 // normal note (the issue list reloads on 'rushes:notes-changed'), Dismiss sets it aside.
-(() => {
-  'use strict';
+import { EVENTS, emit } from './kit/events.js';
+import { api } from './kit/api.js';
+import { toast } from './kit/feedback.js';
+import { can, esc } from './kit/html.js';
+import { timecode as tc } from './kit/timecode.js';
+
+export function startReviewQc() {
   const panel = document.getElementById('qc-panel');
   const player = document.getElementById('player');
   if (!panel || !player || !panel.dataset.takeId) return;
   const takeId = Number(panel.dataset.takeId);
   const list = panel.querySelector('.qc-list');
   const state = panel.querySelector('.qc-state');
-  const FPS = 24;
   const LABELS = {
     start_frame_mismatch: 'Start frame missed', end_frame_mismatch: 'End frame missed', visual_jump: 'Look jump at cut',
     audio_jump: 'Loudness jump at cut', missing_audio: 'Missing sound', unexpected_audio: 'Unexpected sound',
@@ -17,14 +21,7 @@
   };
   const UNITS = {start_frame_mismatch: 'SSIM', end_frame_mismatch: 'SSIM', frozen: 's', black: 's', length: 's',
                  audio_jump: 'dB', visual_jump: ''};
-  const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  const tc = (t) => {
-    const f = Math.max(0, Math.floor(t * FPS + 1e-6)); const s = Math.floor(f / FPS);
-    const p = (n) => String(n).padStart(2, '0');
-    return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}:${p(f % FPS)}`;
-  };
-  const api = (method, url) => window.Rushes.api(method, url);
-  const triage = window.Rushes.can('triage');  // accepting or dismissing a proposal is an editor's call
+  const triage = can('triage');  // accepting or dismissing a proposal is an editor's call
   let findings = [];
   let showDismissed = false;
 
@@ -99,7 +96,7 @@
     try {
       if (e.target.closest('.qc-accept')) {
         await api('POST', `/api/qc-findings/${id}/accept`);
-        document.dispatchEvent(new CustomEvent('rushes:notes-changed'));
+        emit(EVENTS.NOTES_CHANGED);
         await load();
       } else if (e.target.closest('.qc-dismiss')) {
         await api('POST', `/api/qc-findings/${id}/dismiss`);
@@ -109,8 +106,8 @@
         player.seek(finding.scene_time);
       }
     } catch (err) {
-      window.Rushes.toast(err.message, 'error');
+      toast(err.message, 'error');
     }
   });
   load();
-})();
+}

@@ -1,17 +1,17 @@
 // In and out frames for a note: I marks the in frame, O the out frame, X clears both, N writes the
 // note. Pinning sends the marked frames (or the frame on screen); the marks clear once a note is pinned.
-(() => {
-  'use strict';
+import { EVENTS, on } from './kit/events.js';
+import { shortcuts } from './kit/keys.js';
+import { FPS, framesTimecode as tc } from './kit/timecode.js';
+
+/** Starts in/out marks for notes; they join the note `review` (review.js's handle) pins. */
+export function startReviewRange(review) {
   const root = document.getElementById('review');
   const player = document.getElementById('player');
   const at = document.querySelector('.pin-at');
-  if (!root || !player || !at) return;
-  const R = window.Rushes;
-  const FPS = 24;
+  if (!root || !player || !at || !review) return null;
   const frameNow = () => Math.round(player.currentTime * FPS + 1e-6);
   const marks = {in: null, out: null};
-  const p = (n) => String(n).padStart(2, '0');
-  const tc = (f) => { const s = Math.floor(f / FPS); return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}:${p(f % FPS)}`; };
 
   const chip = document.createElement('span');
   chip.className = 'note-range hidden';
@@ -38,7 +38,7 @@
   }
 
   // What the pin request carries: the in frame (or the frame on screen) and, for a range, its out frame.
-  R.noteRange = () => {
+  const noteRange = () => {
     const from = marks.in ?? frameNow();
     const range = {frame: from};
     if (marks.out != null && marks.out > from) range.out_frame = marks.out;
@@ -52,9 +52,9 @@
     if (key === 'i') { e.preventDefault(); mark('in'); } else if (key === 'o') { e.preventDefault(); mark('out'); } else if (key === 'x') { e.preventDefault(); clear(); }
   });
   chip.querySelector('#note-range-clear').addEventListener('click', clear);
-  document.addEventListener('rushes:note-pinned', clear);
-  if (R.shortcuts) {
-    R.shortcuts('Notes', [['I', 'Mark the note\'s in frame'], ['O', 'Mark its out frame (a range note)'], ['X', 'Clear in and out'],
-      ['N', 'Write a note at the playhead']]);
-  }
-})();
+  on(EVENTS.NOTE_PINNED, clear);
+  shortcuts('Notes', [['I', 'Mark the note\'s in frame'], ['O', 'Mark its out frame (a range note)'], ['X', 'Clear in and out'],
+    ['N', 'Write a note at the playhead']]);
+  review.addToPin(noteRange);
+  return {noteRange};
+}

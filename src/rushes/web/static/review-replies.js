@@ -1,13 +1,15 @@
 // Threads under review notes: open a note's replies, read them, answer in place. Members who may
 // pin notes reply under their email; a guest whose link allows notes replies under their own name.
-(() => {
-  'use strict';
+import { EVENTS, on } from './kit/events.js';
+import { api } from './kit/api.js';
+import { refuse } from './kit/feedback.js';
+import { can, esc } from './kit/html.js';
+
+export function startReviewReplies() {
   const list = document.getElementById('issue-list');
   if (!list) return;
-  const R = window.Rushes;
-  const mayReply = R.can('note');
+  const mayReply = can('note');
   const opened = new Set();  // notes whose thread is open survive the list being redrawn
-  const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const when = (iso) => new Date(iso).toLocaleString([], {dateStyle: 'medium', timeStyle: 'short'});
   const label = (n) => (n ? `${n} repl${n === 1 ? 'y' : 'ies'}` : 'Reply');
 
@@ -22,7 +24,7 @@
     const box = li.querySelector('.issue-thread');
     const toggle = li.querySelector('.issue-reply');
     let replies;
-    try { replies = await R.api('GET', `/api/issues/${id}/replies`); } catch (err) { box.textContent = err.message; return; }
+    try { replies = await api('GET', `/api/issues/${id}/replies`); } catch (err) { box.textContent = err.message; return; }
     box.innerHTML = `<ol class="replies">${replies.map((r) => `<li class="reply">
         <div class="reply-head small"><strong class="reply-author">${esc(r.author)}</strong>
           <time class="muted" datetime="${esc(r.created_at)}">${esc(when(r.created_at))}</time></div>
@@ -56,21 +58,21 @@
     e.preventDefault();
     const li = replyForm.closest('.issue');
     const text = replyForm.querySelector('.reply-text');
-    if (!text.value.trim()) { R.refuse(text, 'Write the reply first.', {revert: false}); text.focus(); return; }
+    if (!text.value.trim()) { refuse(text, 'Write the reply first.', {revert: false}); text.focus(); return; }
     const guestName = document.getElementById('guest-name');
-    if (guestName && !guestName.value.trim()) { R.refuse(text, 'Tell us your name first (beside the note box).', {revert: false}); guestName.focus(); return; }
+    if (guestName && !guestName.value.trim()) { refuse(text, 'Tell us your name first (beside the note box).', {revert: false}); guestName.focus(); return; }
     const send = replyForm.querySelector('.reply-send'); send.disabled = true;
     try {
-      await R.api('POST', `/api/issues/${li.dataset.id}/replies`,
+      await api('POST', `/api/issues/${li.dataset.id}/replies`,
         {body: text.value.trim(), ...(guestName ? {guest_name: guestName.value.trim()} : {})});
       const toggle = li.querySelector('.issue-reply');
       toggle.dataset.count = String(Number(toggle.dataset.count || 0) + 1);
       await show(li);
-    } catch (err) { R.refuse(text, err.message, {revert: false}); } finally { send.disabled = false; }
+    } catch (err) { refuse(text, err.message, {revert: false}); } finally { send.disabled = false; }
   });
 
   // The notes list is redrawn on every change: open again the threads that were open.
-  document.addEventListener('rushes:issues-rendered', () => {
+  on(EVENTS.ISSUES_RENDERED, () => {
     list.querySelectorAll('.issue').forEach((li) => { if (opened.has(Number(li.dataset.id))) show(li); });
   });
-})();
+}

@@ -1,8 +1,7 @@
 // A stage that review notes were routed to: every noted shot is marked where it sits on this page, the one
 // being followed (?shot=ID from the review page's "Open stage" link, or a note's "Show" link) is scrolled to,
 // and each marked shot repeats its notes with the way back to that moment in review.
-(() => {
-  'use strict';
+export function startRoutedNotes() {
   const box = document.getElementById('routed-issues');
   if (!box) return;
   const notes = [...box.querySelectorAll('.routed-note')];
@@ -60,4 +59,4 @@
 
   const asked = new URLSearchParams(location.search).get('shot');
   if (asked && marked.has(asked)) follow(asked);
-})();
+}

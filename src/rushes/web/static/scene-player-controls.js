@@ -14,6 +14,7 @@ export default function controls({ FPS, RATES, svg }) {
         prev: () => this.prevShot(), next: () => this.nextShot(),
         back: () => this.stepFrame(-1), fwd: () => this.stepFrame(1),
         loop: () => { this.loopShot = !this.loopShot; },
+        wave: () => { this.waveform = !this.waveform; },
         mute: () => { this.muted = !this.muted; },
         full: () => this._toggleFullscreen(),
       };
@@ -56,6 +57,7 @@ export default function controls({ FPS, RATES, svg }) {
         ArrowDown: () => this.nextShot(), ']': () => this.nextShot(),
         Home: () => this.seek(0), End: () => this.seek(this.duration),
         m: () => { this.muted = !this.muted; }, f: () => this._toggleFullscreen(),
+        w: () => { this.waveform = !this.waveform; },
         // I and O belong to the page (a note's in and out frames); the loop has its own key.
         '/': () => { this.loopShot = !this.loopShot; },
       };
@@ -79,9 +81,11 @@ export default function controls({ FPS, RATES, svg }) {
       this._ui('[data-act="loop"]').classList.toggle('sp-active', this._loopShot);
       this._ui('[data-act="mute"]').innerHTML = svg(this._muted ? 'mute' : 'vol');
       const rate = this._ui('.sp-rate');
-      if (RATES.includes(this._rate)) rate.value = String(this._rate);
+      // A review room nudges a follower's rate by a few percent to keep pace: still "1×" to the eye.
+      const near = RATES.find((r) => Math.abs(r - this._rate) <= 0.13);
+      if (near !== undefined) rate.value = String(near);
       const shuttle = this._ui('.sp-shuttle');
-      const label = this._shuttle ? `◀◀ ${-this._shuttle}×` : (RATES.includes(this._rate) ? '' : `▶▶ ${this._rate}×`);
+      const label = this._shuttle ? `◀◀ ${-this._shuttle}×` : (near !== undefined ? '' : `▶▶ ${this._rate}×`);
       shuttle.hidden = !label;
       shuttle.textContent = label;
       this.toggleAttribute('playing', playing);

@@ -12,9 +12,8 @@
  * falls back to stacked <video> elements. Only a window of shots around the playhead is fetched
  * and appended (scene-player-window.js), so a long scene plays in bounded memory.
  */
+import { FPS } from './kit/timecode.js';
 import { ShotWindow } from './scene-player-window.js';
-
-const FPS = 24;
 
 /** Type of the first box named `kind` directly inside [start, end), as [offset, end] or null. */
 function findBox(bytes, start, end, kind) {

@@ -16,6 +16,7 @@ export default function timeline({ clamp, esc, timecode }) {
           style="left:${left}%;width:${width}%"><span class="sp-seg-code">${label}</span></div>`;
       }).join('');
       this._ui('.sp-tc-dur').textContent = timecode(this.duration);
+      this._drawWaveform();
     }
 
     _renderPins() {
@@ -31,6 +32,44 @@ export default function timeline({ clamp, esc, timecode }) {
       this._ui('.sp-proposals').innerHTML = this._proposals.map((p) => `<button class="sp-proposal"
         data-id="${esc(p.id)}" data-kind="${esc(p.kind)}" style="left:${clamp(p.time / total, 0, 1) * 100}%"
         title="${esc(`${timecode(p.time)} · proposed · ${p.label || ''}`)}"></button>`).join('');
+    }
+
+    _renderChapters() {
+      const box = this._ui('.sp-chapter-row');
+      const total = this.duration || 1;
+      this._ui('.sp-chapters').hidden = !this._chapters.length;
+      box.innerHTML = this._chapters.map((c, i) => `<button type="button" class="sp-chapter" data-index="${i}"
+        style="left:${clamp(c.start / total, 0, 1) * 100}%;width:${clamp(c.duration / total, 0, 1) * 100}%"
+        title="${esc(`${c.title} · ${timecode(c.start)}`)}"><span>${esc(c.title)}</span></button>`).join('');
+      if (!box.dataset.bound) {
+        box.dataset.bound = '1';
+        box.addEventListener('click', (e) => {
+          const button = e.target.closest('.sp-chapter');
+          if (button) this.seek(this._chapters[Number(button.dataset.index)].start);
+        });
+      }
+      this._chapterAt = -1;
+      this._markChapter(this._clock());
+    }
+
+    /** The chapter under the playhead (binary search: a film has many), marked and announced on change. */
+    _markChapter(t) {
+      const list = this._chapters;
+      if (!list.length) return;
+      let lo = 0;
+      let hi = list.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (list[mid].start <= t + 1e-6) lo = mid; else hi = mid - 1;
+      }
+      if (lo === this._chapterAt) return;
+      const box = this._ui('.sp-chapter-row');
+      const old = box.querySelector('.sp-chapter.sp-current');
+      if (old) old.classList.remove('sp-current');
+      const now = box.querySelector(`.sp-chapter[data-index="${lo}"]`);
+      if (now) now.classList.add('sp-current');
+      this._chapterAt = lo;
+      this._emit('chapterchange', { index: lo, chapter: { ...list[lo] } });
     }
 
     _timeAtX(clientX) {
@@ -136,6 +175,7 @@ export default function timeline({ clamp, esc, timecode }) {
       const local = shot ? clamp(t - shot.start, 0, shot.duration) : 0;
       this._ui('.sp-tc-shot').textContent = timecode(local);
       this._ui('.sp-track').setAttribute('aria-valuenow', t.toFixed(3));
+      this._markChapter(t);
     }
   };
 }

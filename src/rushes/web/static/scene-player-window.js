@@ -100,7 +100,8 @@ export class ShotWindow {
     // Trim first (a removal takes a few ms), so even a seek far away never holds more than the
     // window; then the target shot, then its neighbours.
     if (moved) e.enqueue(() => this.trim());
-    for (const i of order) if (!e.appended.has(i)) this.clip(i); // fetch side by side, append in turn
+    // Fetch side by side, append in turn; the shot on screen may be a slate, with nothing to fetch.
+    for (const i of order) if (e.hasMedia(i) && !e.appended.has(i)) this.clip(i);
     for (const i of order) e.ensure(i);
     // The clip after the window is fetched now, so sliding the window never waits for the network.
     const last = Math.max(...order);

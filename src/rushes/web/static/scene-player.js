@@ -1,8 +1,9 @@
 /*
  * <scene-player> — plays the shot clips of a scene as one continuous cut (Rushes, stage 12).
  *
- * Load with <script src="/static/scene-player.js"></script>; the element uses an OPEN shadow
- * root and links scene-player.css from the same folder (override with attribute stylesheet="url").
+ * An ES module: import it (or load <script type="module" src="/static/scene-player.js">) and the element
+ * is defined; it uses an OPEN shadow root and links scene-player.css from the same folder (override with
+ * attribute stylesheet="url").
  *
  * Properties
  *   shots        get/set Array<{code, start, duration, src, poster?, thumbs?, state?, reason?}>.
@@ -12,12 +13,18 @@
  *                interval_seconds}: a sprite of tiles left to right, top to bottom (columns = image
  *                width / tile_width). Setting shots resets the player to the start of the scene.
  *   pins         get/set Array<{id, time, end?, label, category}> (scene seconds; `end` draws a range).
+ *   chapters     get/set Array<{title, start, duration, id?}> (seconds on the same clock as shots):
+ *                optional; drawn as a strip above the track (a film's scenes above their shots). A
+ *                click on one seeks to its start; `chapterchange {index}` fires as the playhead enters one.
+ *                A shot with state 'slate' (no src) is a titled placeholder played for its duration.
  *   proposals    get/set Array<{id, time, label, kind}>: proposed notes (quality control), drawn
  *                apart from pins in their own style under the track; a click emits proposalclick.
  *   currentTime  get/set scene seconds (setting = seek()).     duration    scene seconds (read-only).
  *   currentShot  index of the shot on screen (read-only).      paused      boolean (read-only).
  *   playbackRate get/set (menu offers 0.5, 1, 1.5, 2; L shuttle reaches 4).
  *   loopShot     get/set boolean: repeat the current shot.     muted       get/set boolean.
+ *   waveform     get/set boolean: draw each shot's sound on the timeline (shots' `waveform` = URL of
+ *                its peaks JSON {rate, duration, peaks}); event waveformdrawn {shots} when painted.
  *   ready        Promise resolved when the first picture of the scene is on screen.
  *   bufferStats  read-only, MSE mode: seconds buffered now / at most, seams that stalled (see
  *                scene-player-window.js; attributes buffer-ahead, buffer-behind, buffer-all).
@@ -27,7 +34,7 @@
  *   goToShot(index) → Promise (like seek).
  * Events (CustomEvent, bubbling, composed)
  *   shotchange {index, code} · timeupdate {currentTime} · ended · pinclick {id, time} ·
- *   proposalclick {id, time} · ready.
+ *   proposalclick {id, time} · chapterchange {index, chapter} · ready.
  * Slots
  *   overlay      children with slot="overlay" lie over the picture, in fullscreen too (drawings on notes).
  * Keys (when the element has focus): Space play/pause · K pause · L play, again 2x, 4x ·
@@ -47,21 +54,25 @@
  * Shots that are not ready (queued, rendering, failed) play as a slate with their state for their
  * own duration: this keeps scene timing (and pin timecodes) honest while the other shots play.
  *
- * Files: this script defines the element and its public API; its parts are ES modules next to it,
- * loaded by it (pages need only the tag above): scene-player-playback.js (engine choice, seeking,
+ * Files: this module defines the element and its public API; its parts are ES modules next to it,
+ * imported by it (pages need only this module): scene-player-playback.js (engine choice, seeking,
  * start/pause, end of shot), scene-player-stacked.js, scene-player-mse.js, scene-player-timeline.js
  * (segments, pins, hover thumbnails, scrubbing) and scene-player-controls.js (buttons, keys, shuttle).
- * Calls made before the parts have arrived wait for them, as they wait for the media mode.
+ * The MSE engine is imported only when a scene needs it.
  */
-(() => {
-  'use strict';
-  const FPS = 24;
+import { esc } from './kit/html.js';
+import { FPS, timecode } from './kit/timecode.js';
+import controls from './scene-player-controls.js';
+import playback from './scene-player-playback.js';
+import stacked from './scene-player-stacked.js';
+import timeline from './scene-player-timeline.js';
+import waveform from './scene-player-waveform.js';
+
+export const ScenePlayer = (() => {
   const RATES = [0.5, 1, 1.5, 2];
-  const SCRIPT_URL = document.currentScript ? document.currentScript.src : location.href;
-  const sibling = (name) => import(new URL(name, SCRIPT_URL).href);
   // The MSE engine is loaded when a scene needs it; without it the stacked path is used.
   let mseModule = null;
-  const loadMse = () => (mseModule = mseModule || sibling('scene-player-mse.js').catch(() => null));
+  const loadMse = () => (mseModule = mseModule || import('./scene-player-mse.js').catch(() => null));
   const ICONS = {
     play: 'M8 5v14l11-7z', pause: 'M6 5h4v14H6zm8 0h4v14h-4z', prev: 'M6 6h2v12H6zm3.5 6 8.5 6V6z',
     next: 'M16 6h2v12h-2zM6 18l8.5-6L6 6z', back: 'M11 18V6l-8.5 6zm.5-6 8.5 6V6z',
@@ -69,18 +80,11 @@
     vol: 'M3 9v6h4l5 5V4L7 9zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4z',
     mute: 'M3 9v6h4l5 5V4L7 9zm13.6 3 2.7-2.7-1.4-1.4-2.7 2.7-2.7-2.7-1.4 1.4 2.7 2.7-2.7 2.7 1.4 1.4 2.7-2.7 2.7 2.7 1.4-1.4z',
     full: 'M7 14H5v5h5v-2H7zm-2-4h2V7h3V5H5zm12 7h-3v2h5v-5h-2zM14 5v2h3v3h2V5z',
+    wave: 'M3 11h2v2H3zm4-4h2v10H7zm4-4h2v18h-2zm4 5h2v8h-2zm4 2h2v4h-2z',
   };
   const svg = (name) => `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${ICONS[name]}"/></svg>`;
 
-  /** HH:MM:SS:FF at 24 fps for a time in seconds. */
-  function timecode(seconds) {
-    const total = Math.max(0, Math.floor(seconds * FPS + 1e-6));
-    const pad = (n) => String(n).padStart(2, '0');
-    const s = Math.floor(total / FPS);
-    return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}:${pad(total % FPS)}`;
-  }
   const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
-  const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
   const TEMPLATE = `
     <div class="sp" part="player">
@@ -90,10 +94,11 @@
         <div class="sp-badge"><span class="sp-badge-code"></span><span class="sp-badge-index"></span></div>
         <slot name="overlay"></slot>
       </div>
+      <div class="sp-chapters" part="chapters" hidden><div class="sp-chapter-row"></div></div>
       <div class="sp-timeline" part="timeline">
         <div class="sp-pins"></div>
         <div class="sp-track" role="slider" aria-label="Scene timeline" tabindex="-1">
-          <div class="sp-segments"></div><div class="sp-playhead"></div>
+          <div class="sp-segments"></div><canvas class="sp-wave" hidden aria-hidden="true"></canvas><div class="sp-playhead"></div>
         </div>
         <div class="sp-proposals"></div>
         <div class="sp-hover" hidden><div class="sp-hover-thumb"></div><div class="sp-hover-text"></div></div>
@@ -110,7 +115,8 @@
           <span class="sp-tc-shot">00:00:00:00</span></div>
         <div class="sp-spacer"></div>
         <span class="sp-shuttle" hidden></span>
-        <button data-act="loop" class="sp-toggle" title="Loop current shot (O)">${svg('loop')}</button>
+        <button data-act="wave" class="sp-toggle" title="Sound waveform on the timeline (W)" aria-pressed="false">${svg('wave')}</button>
+        <button data-act="loop" class="sp-toggle" title="Loop current shot (/)">${svg('loop')}</button>
         <select class="sp-rate" title="Playback rate">${RATES.map((r) => `<option value="${r}">${r}×</option>`).join('')}</select>
         <button data-act="mute" title="Mute (M)">${svg('vol')}</button>
         <button data-act="full" title="Fullscreen (F)">${svg('full')}</button>
@@ -123,6 +129,8 @@
       this._shots = [];
       this._pins = [];
       this._proposals = [];
+      this._chapters = [];
+      this._chapterAt = -1;
       this._videos = [];
       this._mse = null; // MSE engine while the scene plays from one MediaSource
       this._mode = 'stacked'; // 'mse' | 'stacked' | 'pending' (deciding)
@@ -132,6 +140,7 @@
       this._paused = true;
       this._rate = 1;
       this._loopShot = false;
+      this._wave = localStorage.getItem('scene-player.waveform') === 'on';
       this._muted = false;
       this._shuttle = 0; // negative while J reverse shuttle runs
       this._shuttleRun = 0;
@@ -150,15 +159,15 @@
       this._readyResolve = null;
       this.ready = new Promise((resolve) => { this._readyResolve = resolve; });
       const root = this.attachShadow({ mode: 'open' });
-      const css = this.getAttribute('stylesheet') || new URL('scene-player.css', SCRIPT_URL).href;
+      const css = this.getAttribute('stylesheet') || new URL('scene-player.css', import.meta.url).href;
       root.innerHTML = `<link rel="stylesheet" href="${esc(css)}">${TEMPLATE}`;
       this._ui = (sel) => root.querySelector(sel);
-      this._whenParts(() => this._bindUi());
+      this._bindUi();
     }
 
     connectedCallback() {
       if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
-      this._whenParts(() => this._renderUi());
+      this._renderUi();
     }
 
     disconnectedCallback() {
@@ -180,29 +189,33 @@
         t = shot.start + duration;
         return shot;
       });
-      // Until the parts arrive the scene is 'pending', like an MSE scene while its engine opens.
-      if (!partsLoaded) { this._mode = 'pending'; this._media = parts; }
-      this._whenParts(() => {
-        this._buildPool();
-        this._buildTimeline();
-        this._renderPins();
-        this._active = -1;
-        this._paused = true;
-        this._target = null;
-        this.seek(0).then(() => this._readyResolve && this._readyResolve());
-      });
+      this._buildPool();
+      this._buildTimeline();
+      this._renderPins();
+      this._renderChapters();
+      this._active = -1;
+      this._paused = true;
+      this._target = null;
+      this.seek(0).then(() => this._readyResolve && this._readyResolve());
     }
 
     get pins() { return this._pins.map((p) => ({ ...p })); }
     set pins(list) {
       this._pins = (Array.isArray(list) ? list : []).map((p) => ({ ...p, time: Number(p.time) || 0, end: Number(p.end) || 0 }));
-      this._whenParts(() => this._renderPins());
+      this._renderPins();
+    }
+
+    get chapters() { return this._chapters.map((c) => ({ ...c })); }
+    set chapters(list) {
+      this._chapters = (Array.isArray(list) ? list : []).map((c) => ({ ...c, start: Number(c.start) || 0, duration: Number(c.duration) || 0 }));
+      this._chapterAt = -1;
+      this._renderChapters();
     }
 
     get proposals() { return this._proposals.map((p) => ({ ...p })); }
     set proposals(list) {
       this._proposals = (Array.isArray(list) ? list : []).map((p) => ({ ...p, time: Number(p.time) || 0 }));
-      this._whenParts(() => this._renderPins());
+      this._renderPins();
     }
 
     get duration() {
@@ -221,24 +234,32 @@
     set playbackRate(rate) {
       const r = Number(rate);
       if (!(r > 0)) return;
-      if (partsLoaded) this._cancelHandoff(); // re-planned on the next frame at the new rate
+      this._cancelHandoff(); // re-planned on the next frame at the new rate
       this._rebaseSlate();
       this._rate = r;
       for (const v of this._videos) if (v) { v.defaultPlaybackRate = r; v.playbackRate = r; }
       if (this._mse) this._mse.setRate(r);
-      this._whenParts(() => this._renderUi());
+      this._renderUi();
     }
     get loopShot() { return this._loopShot; }
     set loopShot(on) {
       this._loopShot = !!on;
-      this._whenParts(() => { this._cancelHandoff(); this._renderUi(); });
+      this._cancelHandoff();
+      this._renderUi();
+    }
+    /** Whether the timeline shows each shot's sound (shots' `waveform` URLs); remembered by the browser. */
+    get waveform() { return this._wave; }
+    set waveform(on) {
+      this._wave = !!on;
+      try { localStorage.setItem('scene-player.waveform', this._wave ? 'on' : 'off'); } catch { /* private mode */ }
+      this._drawWaveform();
     }
     get muted() { return this._muted; }
     set muted(on) {
       this._muted = !!on;
       for (const v of this._videos) if (v) v.muted = this._muted;
       if (this._mse) this._mse.setMuted(this._muted);
-      this._whenParts(() => this._renderUi());
+      this._renderUi();
     }
 
     play() {
@@ -258,19 +279,16 @@
     }
 
     pause() {
-      this._whenParts(() => {
-        this._stopShuttle();
-        this._pauseMedia();
-        this._renderUi();
-      });
+      this._stopShuttle();
+      this._pauseMedia();
+      this._renderUi();
     }
 
     seek(sceneSeconds) {
-      return this._whenParts(() => this._seek(Number(sceneSeconds) || 0));
+      return this._seek(Number(sceneSeconds) || 0);
     }
 
     stepFrame(n = 1) {
-      if (!partsLoaded) return parts.then(() => this.stepFrame(n));
       this.pause();
       const frame = Math.floor(this._clock() * FPS + 1e-6) + Math.trunc(n);
       const last = Math.max(0, Math.ceil(this.duration * FPS - 1e-6) - 1);
@@ -302,6 +320,15 @@
       return shot.start + Math.min(this._videos[i].currentTime, shot.duration);
     }
 
+    /** A shot still rendering: new words on its slate (state, progress), in place; playback is untouched. */
+    setShotStatus(index, { state, reason } = {}) {
+      const shot = this._shots[index];
+      if (!shot || this._hasMedia(index)) return;
+      if (state) shot.state = state;
+      shot.reason = reason || '';
+      if (this._active === index) this._show(index);
+    }
+
     _slateLocal() {
       const s = this._slate;
       if (this._paused || this._shuttle) return s.local;
@@ -312,33 +339,21 @@
       this._slate = { local: this._slateLocal(), wall: performance.now() };
     }
 
-    /** Runs fn now if the parts are in, else once they are (its result, or a Promise of it). */
-    _whenParts(fn) { return partsLoaded ? fn() : parts.then(fn); }
-
     _emit(type, detail) {
       this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
     }
   }
 
-  // Parts hold methods of ScenePlayer; they are mixed into its prototype as soon as they arrive.
-  let partsLoaded = false;
+  // Parts hold methods of ScenePlayer, mixed into its prototype before the element is defined.
   const KIT = { FPS, RATES, clamp, esc, timecode, svg, loadMse };
-  const PARTS = ['playback', 'stacked', 'timeline', 'controls'];
-  const parts = Promise.all(PARTS.map((name) => sibling(`scene-player-${name}.js`))).then((modules) => {
-    for (const mod of modules) {
-      const methods = mod.default(KIT).prototype;
-      for (const name of Object.getOwnPropertyNames(methods)) {
-        if (name !== 'constructor') Object.defineProperty(ScenePlayer.prototype, name, Object.getOwnPropertyDescriptor(methods, name));
-      }
+  for (const part of [playback, stacked, timeline, controls, waveform]) {
+    const methods = part(KIT).prototype;
+    for (const name of Object.getOwnPropertyNames(methods)) {
+      if (name !== 'constructor') Object.defineProperty(ScenePlayer.prototype, name, Object.getOwnPropertyDescriptor(methods, name));
     }
-    partsLoaded = true;
-  }, (err) => {
-    // Without its parts the player cannot play: say so once and leave queued calls waiting.
-    console.error('scene-player: could not load its parts', err);
-    return new Promise(() => {});
-  });
+  }
 
   ScenePlayer.timecode = timecode;
   if (!customElements.get('scene-player')) customElements.define('scene-player', ScenePlayer);
-  window.ScenePlayer = ScenePlayer;
+  return ScenePlayer;
 })();

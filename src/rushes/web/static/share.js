@@ -1,14 +1,16 @@
 // Review page, "Share…": guest review links for this scene. A link is made with POST /api/scenes/{id}/share
 // (its URL is answered once: only a digest is stored, so the dialog shows it to copy right away), listed
 // with GET /api/scenes/{id}/shares, and revoked with DELETE /api/shares/{id}. Owners and editors only.
-(() => {
-  'use strict';
+import { api } from './kit/api.js';
+import { toast } from './kit/feedback.js';
+import { el } from './kit/html.js';
+
+export function startShare() {
   const dialog = document.getElementById('share-dialog');
   const open = document.getElementById('share-open');
   if (!dialog || !open) return;
   const sceneId = dialog.dataset.sceneId;
   const $ = (id) => document.getElementById(id);
-  const { api, el } = window.Rushes;
   const when = (iso) => (iso ? new Date(iso).toLocaleString() : 'never');
 
   function row(link) {
@@ -55,7 +57,7 @@
   });
   $('share-copy').addEventListener('click', async () => {
     $('share-url').select();
-    try { await navigator.clipboard.writeText($('share-url').value); window.Rushes.toast('Link copied', 'ok', 2000); }
-    catch { window.Rushes.toast('Copy it from the field (the browser refused the clipboard)', 'info', 4000); }
+    try { await navigator.clipboard.writeText($('share-url').value); toast('Link copied', 'ok', 2000); }
+    catch { toast('Copy it from the field (the browser refused the clipboard)', 'info', 4000); }
   });
-})();
+}
