@@ -39,6 +39,8 @@ def register_settings(settings) -> None:
     from sqlalchemy.engine import make_url
 
     register_secret(settings.vertex_token)
+    register_secret(getattr(settings, "metrics_token", None))
+    register_secret(getattr(settings, "smtp_password", None))
     try:
         register_secret(make_url(settings.database_url).password)
     except Exception:  # an unparseable URL has no password to find

@@ -6,19 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Credits per second of video, per model and audio on/off. 1 credit = US$0.01, so these
-# follow the published per-second prices (VEO_NOTES.md); "mock" is priced like Veo 3.1 Fast
-# so the demo shows realistic costs.
-DEFAULT_VIDEO_PRICES: dict[str, dict[str, int]] = {
-    "mock": {"audio": 10, "silent": 8},
-    "veo-3.1-generate-001": {"audio": 40, "silent": 40},
-    "veo-3.1-fast-generate-001": {"audio": 10, "silent": 8},
-    "veo-3.1-fast-generate-001@1080p": {"audio": 12, "silent": 10},
-    "veo-3.0-generate-001": {"audio": 40, "silent": 20},
-}
+from rushes.providers.video.models import DEFAULT_MODEL, UnknownVideoModel, card
 
 
 class Settings(BaseSettings):
@@ -45,9 +36,12 @@ class Settings(BaseSettings):
     vertex_token: str | None = None
     vertex_project: str | None = None
     vertex_location: str | None = None
-    vertex_api_version: str | None = None
-    veo_model: str = "veo-3.1-fast-generate-001"
-    veo_resolution: Literal["720p", "1080p"] = "720p"
+    # The SDK's Vertex default is v1beta1, where GA Veo 3.1 has been seen to answer 400
+    # RESOURCE_PROJECT_INVALID (googleapis/python-genai#2079); the documented v1 works.
+    vertex_api_version: str = "v1"
+    # Model ids, regions, durations, resolutions, prices and quotas: providers/video/models.py.
+    veo_model: str = DEFAULT_MODEL
+    veo_resolution: Literal["720p", "1080p", "4k"] = "720p"
     veo_aspect_ratio: Literal["16:9", "9:16"] = "16:9"
     veo_generate_audio: bool = True
     veo_negative_prompt: str | None = None
@@ -63,9 +57,16 @@ class Settings(BaseSettings):
     retry_base_seconds: float = 2.0
     retry_max_seconds: float = 120.0
     submitting_policy: Literal["attention", "resubmit"] = "attention"
-    # Veo submissions per window across every worker (Vertex allows a project about 10 a minute);
-    # 0 turns pacing off. The window is a minute; tests shorten it.
-    veo_requests_per_minute: int = Field(10, ge=0)
+    # Each worker process writes a heartbeat row this often; doctor and /readyz call a worker gone
+    # after worker_stale_seconds. On SIGTERM steps under way get worker_drain_seconds to finish, then
+    # their leases are handed back so another worker takes them at once.
+    worker_heartbeat_seconds: float = Field(10.0, gt=0)
+    worker_stale_seconds: float = Field(60.0, gt=0)
+    worker_drain_seconds: float = Field(20.0, ge=0)
+    # Veo submissions per window across every worker; unset follows the model card (50 a minute for
+    # GA Veo 3.1; new projects may be granted less: set it to your quota). 0 turns pacing off.
+    # The window is a minute; tests shorten it.
+    veo_requests_per_minute: int | None = Field(None, ge=0)
     veo_rate_window_seconds: float = Field(60.0, gt=0)
 
     # Mock providers: simulated latency and fault injection (shares in [0, 1]).
@@ -77,8 +78,9 @@ class Settings(BaseSettings):
     # Planted picture and sound faults for quality control (syntax in the README), e.g. "1B:frozen,black=0.1".
     mock_faults: str = ""
 
-    # Money: credits per second of video per model, per generated frame image, starting grant.
-    video_prices: dict[str, dict[str, int]] = Field(default_factory=lambda: dict(DEFAULT_VIDEO_PRICES))
+    # Money: credits per second of video come from the model cards; entries here ("model" or
+    # "model@resolution" → {"audio": n, "silent": n}) override them. Then per frame image, starting grant.
+    video_prices: dict[str, dict[str, int]] = Field(default_factory=dict)
     frame_image_credits: int = 4
     demo_starting_credits: int = 2000
 
@@ -90,6 +92,38 @@ class Settings(BaseSettings):
     allowed_hosts: str = "127.0.0.1,localhost"
     # The address printed in sign-in and review links (default http://HOST:PORT).
     public_url: str | None = None
+    # How long a request waits for a busy database (SQLite's write lock) before answering 503 with
+    # Retry-After; workers and the CLI keep waiting up to 30 s.
+    db_busy_seconds: float = Field(5.0, gt=0, le=60)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses or
+    # networks, e.g. "10.0.0.5,192.168.0.0/24"); empty: the client is the peer of the connection.
+    trusted_proxies: str = ""
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
+
+    # Operations: "json" logs one object a line with request, take and job ids.
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "debug", "info", "warning", "error"] = "INFO"
+    # Who may read /metrics: loopback callers not relayed by a proxy, or anyone sending this bearer token.
+    metrics_token: str | None = None
+    # /readyz also requires a live worker heartbeat (off: web processes stay ready while workers are down).
+    ready_needs_worker: bool = True
+    # Access lifecycle: how long an API token, a guest review link (unless the link says otherwise)
+    # and an invitation last.
+    api_token_days: int = Field(90, ge=1, le=3650)
+    guest_link_days: float = Field(7, gt=0, le=90)
+    invite_days: int = Field(7, ge=1, le=90)
+    # Invitations go by mail when a host is set (standard library smtplib); otherwise the members
+    # page shows the link to hand over.
+    smtp_host: str | None = None
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_sender: str = "rushes@localhost"
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_timeout_seconds: float = Field(10.0, gt=0, le=120)
 
     @property
     def allowed_host_list(self) -> list[str]:
@@ -109,6 +143,31 @@ class Settings(BaseSettings):
 
         parse_fault_spec(value)  # a typo fails at start-up, not silently at the first render
         return value
+
+    @field_validator("veo_model")
+    @classmethod
+    def _model_known(cls, value: str) -> str:
+        try:
+            card(value)  # unknown and retired ids fail at start-up, before anything can be charged
+        except UnknownVideoModel as exc:
+            raise ValueError(str(exc)) from None
+        if value == "mock":
+            raise ValueError("the mock model is chosen with RUSHES_VIDEO_PROVIDER=mock, not RUSHES_VEO_MODEL")
+        return value
+
+    @model_validator(mode="after")
+    def _resolution_offered(self) -> Settings:
+        offered = card(self.veo_model).resolutions
+        if self.video_provider == "veo" and self.veo_resolution not in offered:
+            raise ValueError(f"{self.veo_model} renders {', '.join(offered)}, not {self.veo_resolution}")
+        return self
+
+    @property
+    def veo_rate_per_minute(self) -> int:
+        """Submissions a minute to pace Veo at: the setting, else the model card's default quota."""
+        if self.veo_requests_per_minute is not None:
+            return self.veo_requests_per_minute
+        return card(self.veo_model).requests_per_minute
 
     @property
     def video_model(self) -> str:

@@ -1,0 +1,1 @@
+"""What an operator sees: health checks (`rushes doctor`, /readyz), Prometheus metrics, structured logs."""
