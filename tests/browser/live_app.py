@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rushes.services.context import Rushes
+from rushes.bootstrap import Rushes, bootstrap
 from rushes.settings import Settings
 from tests.browser.serving import serve_in_thread
 
@@ -56,6 +56,9 @@ class LiveApp:
         with self.rushes.db.session() as session:
             token = new_signin_link(session, user_by_email(session, email).id)
         page.goto(self.url(f"/signin/link?token={token}"))
+        # The link only shows whose it is; the button's same-origin POST signs in.
+        with page.expect_navigation():
+            page.click("#signin-link-continue")
         return email
 
     def client_for(self, role: str = "owner", email: str | None = None) -> httpx.Client:
@@ -96,7 +99,7 @@ def start_live_app(root: Path, **overrides) -> tuple[LiveApp, object, threading.
     settings = Settings(database_url=f"sqlite:///{root / 'rushes.db'}", media_dir=root / "media", load_demo=False,
                         mock_latency_seconds=0.0, worker_idle_poll_seconds=0.05, provider_poll_seconds=0.1,
                         **overrides)
-    rushes = Rushes(settings)
+    rushes = bootstrap(settings)
     # Train the local attribution model (once per process) while the demo is built, so the first
     # note's suggestion in a test does not wait for it on a busy machine.
     from rushes.providers.attribution.local import default_model

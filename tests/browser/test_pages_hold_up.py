@@ -310,7 +310,7 @@ def test_routing_states_every_cost_and_the_stage_opens_on_the_noted_shot(live_ap
         expect(costs.locator('tr.fix[data-code="1D"] td').nth(3)).to_have_text("88")
         expect(costs.locator('tr.follows[data-code="1C"]')).to_contain_text("if 1B’s last frame changes")
         expect(costs.locator("[data-total]")).to_have_attribute("data-total", "156")
-        expect(page.locator("#route-statement")).to_contain_text("Fixing 1B, 1D costs about 156 credits: frames 16")
+        expect(page.locator("#route-statement")).to_contain_text("Fixing 1B, 1D at Stage 10 Frames re-renders about 156 credits.")
 
         # The stage opens on the first noted shot: notes at the top, that shot scrolled to and marked.
         page.locator("#go-stage").click()
@@ -397,19 +397,20 @@ def test_complete_scene_asks_in_the_page_and_says_what_was_approved(live_app: Li
     expect(ask).to_be_visible()
     expect(ask).to_contain_text("Complete Scene 1")
     expect(ask).to_contain_text(f"You approve take {rendered['number']}: 4 shots, 30 s.")
-    expect(ask).to_contain_text("1 open note will be closed as resolved")
+    expect(ask).to_contain_text("1 note still open")  # never closed silently (issue 22): carried or won't fix
     expect(ask).to_contain_text("the cut to 1B comes a beat early")
     ask.locator('[data-answer="no"]').click()  # keep reviewing: nothing changes
     expect(ask).to_have_count(0)
     assert live_app.http.get(live_app.url(f"/api/scenes/{scene}")).json()["status"] == "Ready for Review"
 
     page.locator("#complete-scene").click()
+    page.locator('#complete-dialog input[value="wont_fix"]').check()
     page.locator('#complete-dialog [data-answer="yes"]').click()
     message = page.locator("#approved-message")
     expect(message).to_have_text(re.compile(
-        rf"Scene 1 is Complete: take {rendered['number']} approved, 4 shots, 30 s; 1 open note closed\."))
+        rf"Scene 1 is Complete: take {rendered['number']} approved, 4 shots, 30 s; 1 open note marked won't fix\."))
     expect(page.locator("#complete-scene")).to_have_text("Completed")
-    expect(page.locator(f'#issue-list .issue[data-id="{note["id"]}"]')).to_have_attribute("data-status", "resolved")
+    expect(page.locator(f'#issue-list .issue[data-id="{note["id"]}"]')).to_have_attribute("data-status", "wont_fix")
     assert live_app.http.get(live_app.url(f"/api/scenes/{scene}")).json()["status"] == "Complete"
     assert native == []  # no confirm() or alert() on the way
     page.locator("#back-to-hub").click()

@@ -41,7 +41,9 @@ def test_an_unroutable_note_asks_and_a_clear_one_proposes(live: LiveApp, page: P
     expect(page.locator("#suggestion-text")).to_contain_text("Not sure where this goes", timeout=10_000)
     expect(page.locator("#suggestion")).to_have_class(re.compile(r"\bunsure\b"))
     expect(page.locator("#accept-suggestion")).to_be_hidden()
-    assert page.locator("#issue-stage").input_value() == "7"  # the user's own route stays
+    # Nothing is preset for the user: the stage stays "as the agent proposes", the picked category stays.
+    assert page.locator("#issue-stage").input_value() == ""
+    assert page.locator('input[name="category"][value="timing"]').is_checked()
 
     page.locator("#issue-text").fill("the lip sync drifts on her line, it's a few frames late")
     expect(page.locator("#suggestion-text")).to_contain_text("Stage 9 Prompts", timeout=10_000)

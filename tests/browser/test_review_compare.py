@@ -33,7 +33,7 @@ def two_versions_of_shot_2(app: LiveApp, scene_id: int) -> int:
 def times(page: Page) -> dict:
     return page.evaluate("""() => { const v = (id) => document.getElementById(id);
         return {a: v('cmp-a').currentTime, b: v('cmp-b').currentTime, aLead: v('cmp-a-lead').currentTime,
-                bLead: v('cmp-b-lead').currentTime, time: window.RushesCompare.state().time,
+                bLead: v('cmp-b-lead').currentTime, time: window.rushes.compare.state().time,
                 phase: document.querySelector('.cmp-reel-a').dataset.phase}; }""")
 
 
@@ -88,7 +88,7 @@ def test_compare_two_versions_by_wipe_side_and_difference(live_app: LiveApp, pag
 
     # Play: the lead-in hands over to the versions, and B stays on A's frame.
     page.locator("#cmp-play").click()
-    page.wait_for_function("() => window.RushesCompare.state().time > 0.6", timeout=20_000)
+    page.wait_for_function("() => window.rushes.compare.state().time > 0.6", timeout=20_000)
     # While playing, B is held on A's frame (re-synced whenever it drifts by half a frame).
     page.wait_for_function("""() => { const a = document.getElementById('cmp-a'), b = document.getElementById('cmp-b');
         return !a.paused && !b.paused && Math.abs(a.currentTime - b.currentTime) <= 1 / 24; }""", timeout=10_000)
@@ -98,7 +98,7 @@ def test_compare_two_versions_by_wipe_side_and_difference(live_app: LiveApp, pag
     assert abs(paused["a"] - paused["b"]) <= FRAME and paused["a"] > 0.6
 
     # A seek moves both together; ',' and '.' step both by one frame.
-    page.evaluate("() => window.RushesCompare.seek(3.5)")
+    page.evaluate("() => window.rushes.compare.seek(3.5)")
     page.wait_for_function("() => !document.getElementById('cmp-a').seeking && !document.getElementById('cmp-b').seeking")
     sought = times(page)
     assert sought["a"] == pytest.approx(3.5, abs=FRAME) and abs(sought["a"] - sought["b"]) <= FRAME
@@ -152,6 +152,6 @@ def test_the_first_shot_has_no_lead_in(live_app: LiveApp, page: Page) -> None:  
     page.locator('#shot-list .shot-row[data-code="1A"] .ab').click()
     expect(page.locator("#compare-dialog")).to_be_visible()
     assert page.locator("#cmp-a-lead").get_attribute("src") is None
-    assert page.evaluate("() => window.RushesCompare.state().time") == 0
+    assert page.evaluate("() => window.rushes.compare.state().time") == 0
     expect(page.locator(".cmp-reel-a .cmp-body")).to_be_visible()
     expect(page.locator("#cmp-note")).to_contain_text("no lead-in")

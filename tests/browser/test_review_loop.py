@@ -44,13 +44,13 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     live.sign_in(page, role="editor")  # an editor works the whole loop: render, note, route, fix, complete
 
     # Render scene 1 while the filmmaker sits on the Script Hub: the toast arrives without a reload.
-    live.rushes.video.latency_seconds = 2.0  # slow enough to watch the Hub show per-shot progress
+    live.rushes.video.latency_seconds = 8.0  # slow enough to watch the Hub show per-shot progress, even on a busy machine
     assert live.http.post(live.url(f"/api/scenes/{scene}/takes"), headers={"Idempotency-Key": "loop-1"}).status_code == 201
     page.goto(live.url(f"/projects/{project}"))
     progress = page.locator(f'[data-take-progress][data-scene-id="{scene}"]')
-    expect(progress.locator(".chip")).to_have_count(4)
-    expect(progress.locator('.chip[data-state="rendering"]').first).to_be_visible()
-    expect(progress.locator(".cancel-take")).to_be_visible()
+    expect(progress.locator(".chip")).to_have_count(4, timeout=20_000)
+    expect(progress.locator('.chip[data-state="rendering"]').first).to_be_visible(timeout=20_000)
+    expect(progress.locator(".cancel-take")).to_be_visible(timeout=20_000)
     page.evaluate("window.__sameDocument = true")
     live.rushes.video.latency_seconds = 0.0
     toast = page.locator(f'#toasts .toast.render[data-scene-id="{scene}"]')
@@ -70,7 +70,10 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
         p.addEventListener('ended', () => { window.__ended = true; }); }""")
     page.evaluate("() => { const p = document.getElementById('player'); p.playbackRate = 2; p.play(); }")
     page.wait_for_function("() => window.__ended === true", timeout=40_000)
-    assert page.evaluate("window.__shots") == [1, 2, 3]
+    shots = page.evaluate("window.__shots")
+    # Playing through announces 1, 2, 3 in order; on a busy machine the player may first announce the shot it
+    # starts on (0) once its picture is ready, which says nothing about the cuts.
+    assert 1 in shots and shots[shots.index(1):] == [1, 2, 3] and set(shots[:shots.index(1)]) <= {0}, shots
 
     # Scrub by mouse into the middle of shot 3 (1C runs 14-22 s of 30 s).
     track = page.locator("scene-player .sp-track")
@@ -81,7 +84,7 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     expect(page.locator("#pin-shot")).to_have_text("1C")
 
     # A side-list row jumps to its shot.
-    page.locator('#shot-list .shot-row[data-code="1D"]').click()
+    page.locator('#shot-list .shot-row[data-code="1D"] .thumb').click()
     page.wait_for_function("() => document.getElementById('player').currentShot === 3")
     expect(page.locator('#shot-list .shot-row[data-code="1D"]')).to_have_class(re.compile(r"\bcurrent\b"))
 
@@ -135,11 +138,11 @@ def test_the_whole_review_loop(live: LiveApp, page: Page) -> None:
     expect(page.locator('#render-progress .pshot[data-code="1B"]')).to_be_visible(timeout=10_000)
     expect(page.locator("#render-progress .pshot")).to_have_count(4)
 
-    # The toast for take 2 brings us to the new take.
-    toast = page.locator("#toasts .toast.render").last
-    expect(toast).to_contain_text("take 2", timeout=60_000)
-    toast.click()
-    page.wait_for_url(f"**/scenes/{scene}/review?take=*")
+    # The page on screen is the one take 2's notification points to: it finishes in place, with no toast over
+    # the notes (issue 22), and a reload shows the new take.
+    expect(page.locator("#progress-summary")).to_contain_text("all 4 shots ready", timeout=60_000)
+    assert page.locator("#toasts .toast.render").count() == 0
+    page.reload()
     expect(page.locator(".review-head .sub")).to_contain_text("Take 2")
     expect(page.locator("#issue-list .issue").first).to_have_attribute("data-status", "addressed")
 

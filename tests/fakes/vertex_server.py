@@ -16,7 +16,8 @@ Scripting (every script is a queue consumed in order; when it runs dry the defau
   "ok", an HTTP status, or a dict ``{"status": 429, "message": ..., "retry_after": 7, "delay": 2}``.
 - ``fake.script_operation(polls_until_done=3, outcome="video", video_bytes=...)``: the next accepted
   submission's operation. Outcomes: video, gcs, safety, error, empty (zero-byte video), corrupt (a
-  truncated MP4), novideo (done, no videos, nothing filtered). ``video_bytes`` is bytes or a callable
+  truncated MP4), novideo (done, no videos, nothing filtered). A submission's ``sampleCount`` videos come
+  back (``sample_0..N-1``); ``filtered=k`` removes k of them as the safety filter does (raiMediaFilteredCount). ``video_bytes`` is bytes or a callable
   taking the submitted JSON body. ``fake.default_operation(...)`` sets what unscripted submissions get.
 - ``fake.script_poll([500, "ok"])``: answers to the next ``:fetchPredictOperation`` calls; a failed poll
   does not advance the operation. Unknown operation names get a 404 in Google's error shape.
@@ -32,6 +33,15 @@ RESOURCE_EXHAUSTED (as Vertex does) once ``per_window`` submissions were accepte
 ``window`` seconds, counted at arrival; ``fake.use_quota(n)`` counts n submissions from "another
 client" as accepted just before our next one arrives. ``fake.quota_refusals`` counts the 429s it gave, ``fake.accepted_at``
 the arrival times of accepted submissions (monotonic clock).
+
+API versions: the fake serves ``v1`` (what Rushes sends). On ``v1beta1`` (the SDK's own default) it
+answers the GA Veo 3.1 models' ``:predictLongRunning`` with the 400 RESOURCE_PROJECT_INVALID reported
+for real Vertex (googleapis/python-genai#2079), so a client left on the default version fails here too.
+Any other version is 404. ``fake.versions`` counts the versions seen.
+
+Model metadata (what ``client.models.get`` reads, used by ``rushes doctor``; never billed): a GET on
+``/v1/publishers/google/models/{m}`` (the SDK's path, no project) answers the publisher model for the ids in ``fake.known_models``
+and 404 NOT_FOUND for any other, as Vertex does for a removed model.
 
 Recording: ``fake.requests`` lists every call (method, path, headers, json, token, action, model);
 ``fake.calls(":predictLongRunning")`` filters by action; ``fake.submissions`` and ``fake.polls`` are
@@ -77,6 +87,9 @@ from tests.fakes.vertex_wire import (
 __all__ = ["FakeVertex", "OperationScript", "RecordedRequest", "decode_b64", "google_error", "inline_image"]
 
 VideoSource = bytes | Callable[[dict[str, Any]], bytes]
+SERVED_VERSIONS = ("v1", "v1beta1")
+GA_VEO_ON_V1_ONLY = ("veo-3.1-generate-001", "veo-3.1-fast-generate-001")
+KNOWN_MODELS = ("veo-3.1-generate-001", "veo-3.1-fast-generate-001", "gemini-2.5-flash-image", "gemini-2.5-flash")
 OUTCOMES = ("video", "gcs", "safety", "error", "empty", "corrupt", "novideo")
 
 
@@ -107,6 +120,9 @@ class OperationScript:
         "The video was filtered because it may violate the usage guidelines (support code 58061214).",
     )
     gcs_bucket: str = "fake-bucket"
+    # Of the sampleCount videos asked for, how many the safety filter removes (raiMediaFilteredCount);
+    # the rest come back. Filtering all of them is outcome "safety".
+    filtered: int = 0
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
@@ -123,11 +139,12 @@ class FakeOperation:
 
 
 def default_video(body: dict[str, Any]) -> bytes:
-    """A real MP4 as long as the submission asked for, shaped by its aspect ratio."""
+    """A real MP4 as long as the submission asked for, shaped by its aspect ratio; each sample of a
+    several-video request (body["sample"], 0-based) is a different file."""
     parameters = body.get("parameters") or {}
     duration = parameters.get("durationSeconds") or 8
     size = (180, 320) if parameters.get("aspectRatio") == "9:16" else (320, 180)
-    return tiny_mp4(duration=duration, fps=12, size=size)
+    return tiny_mp4(duration=duration, fps=12 + int(body.get("sample", 0)), size=size)
 
 
 class FakeVertex:
@@ -153,6 +170,7 @@ class FakeVertex:
         self.quota_refusals = 0
         self._others_pending = 0
         self.gcs_writer: Callable[[str, bytes], None] | None = None
+        self.known_models: set[str] = set(KNOWN_MODELS)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.app = Starlette(
@@ -161,7 +179,9 @@ class FakeVertex:
                     "/{version}/projects/{project}/locations/{location}/publishers/google/models/{target}",
                     self._dispatch,
                     methods=["POST", "GET"],
-                )
+                ),
+                # models.get on Vertex reads the publisher model without a project or location.
+                Route("/{version}/publishers/google/models/{target}", self._dispatch, methods=["GET"]),
             ]
         )
         self.app.add_exception_handler(404, self._not_found)
@@ -221,6 +241,7 @@ class FakeVertex:
             self.quota_refusals = 0
             self._others_pending = 0
             self.gcs_writer = None
+            self.known_models = set(KNOWN_MODELS)
 
     # -- scripting ---------------------------------------------------------------------------
 
@@ -264,6 +285,16 @@ class FakeVertex:
             return [r for r in self.requests if action is None or r.action == action.lstrip(":")]
 
     @property
+    def versions(self) -> dict[str, int]:
+        """How many calls arrived on each API version (the first path segment)."""
+        with self._lock:
+            seen: dict[str, int] = {}
+            for r in self.requests:
+                version = r.path.lstrip("/").split("/", 1)[0]
+                seen[version] = seen.get(version, 0) + 1
+            return seen
+
+    @property
     def submissions(self) -> list[RecordedRequest]:
         return self.calls("predictLongRunning")
 
@@ -293,6 +324,14 @@ class FakeVertex:
             return google_error(401, "Request had invalid authentication credentials. Expected OAuth 2 access token.")
         if raw and body is None:
             return google_error(400, "Invalid JSON payload received.")
+        version = request.path_params["version"]
+        if version not in SERVED_VERSIONS:
+            return google_error(404, f"The requested URL {request.url.path} was not found on this server.")
+        if version == "v1beta1" and action == "predictLongRunning" and model in GA_VEO_ON_V1_ONLY:
+            return google_error(400, "Request contains an invalid argument. reason: RESOURCE_PROJECT_INVALID "
+                                "(google.cloud.aiplatform.v1beta1.PredictionService.PredictLongRunning)")
+        if request.method == "GET" and not action:
+            return self._model_metadata(request.path_params, model)
         handler = {
             "predictLongRunning": self._submit,
             "fetchPredictOperation": self._fetch,
@@ -301,6 +340,14 @@ class FakeVertex:
         if request.method != "POST" or handler is None:
             return google_error(404, f"Method {action or request.method} not found for models/{model}.")
         return await handler(request.path_params, model, body or {})
+
+    def _model_metadata(self, params: dict[str, str], model: str) -> JSONResponse:
+        with self._lock:
+            known = model in self.known_models
+        if not known:
+            return google_error(404, f"Publisher Model `publishers/google/models/{model}` not found.")
+        return JSONResponse({"name": f"publishers/google/models/{model}", "versionId": "001",
+                             "launchStage": "GA", "openSourceCategory": "PROPRIETARY"})
 
     def _over_quota(self, arrived: float) -> bool:
         if self._quota is None:
@@ -368,28 +415,37 @@ class FakeVertex:
         elif script.outcome == "empty":
             response["videos"] = [{"bytesBase64Encoded": "", "mimeType": "video/mp4"}]
         else:
-            data = self._video_for(operation)
-            storage_uri = (operation.body.get("parameters") or {}).get("storageUri")
-            if storage_uri and self.gcs_writer is not None:
-                # As Vertex does with output_gcs_uri: the video goes into the caller's bucket, not the answer.
-                uri = f"{storage_uri.rstrip('/')}/{name.rsplit('/', 1)[-1]}/sample_0.mp4"
-                self.gcs_writer(uri, data)
-                response["videos"] = [{"gcsUri": uri, "mimeType": "video/mp4"}]
-            elif script.outcome == "gcs":
-                uri = f"gs://{script.gcs_bucket}/{name.rsplit('/', 1)[-1]}/sample_0.mp4"
-                with self._lock:
-                    self.gcs_objects[uri] = data
-                response["videos"] = [{"gcsUri": uri, "mimeType": "video/mp4"}]
-            else:
-                response["videos"] = [{"bytesBase64Encoded": b64(data), "mimeType": "video/mp4"}]
+            asked = int((operation.body.get("parameters") or {}).get("sampleCount") or 1)
+            kept = max(0, asked - script.filtered)
+            if script.filtered:
+                response["raiMediaFilteredCount"] = min(asked, script.filtered)
+                response["raiMediaFilteredReasons"] = list(script.safety_reasons)
+            response["videos"] = [self._sample(operation, index) for index in range(kept)]
         return {"name": name, "done": True, "response": response}
 
-    def _video_for(self, operation: FakeOperation) -> bytes:
+    def _sample(self, operation: FakeOperation, index: int) -> dict[str, Any]:
+        """One of the videos of a finished operation, inline or in a bucket as the request asked."""
+        script, name = operation.script, operation.name
+        data = self._video_for(operation, index)
+        storage_uri = (operation.body.get("parameters") or {}).get("storageUri")
+        if storage_uri and self.gcs_writer is not None:
+            # As Vertex does with output_gcs_uri: the video goes into the caller's bucket, not the answer.
+            uri = f"{storage_uri.rstrip('/')}/{name.rsplit('/', 1)[-1]}/sample_{index}.mp4"
+            self.gcs_writer(uri, data)
+            return {"gcsUri": uri, "mimeType": "video/mp4"}
+        if script.outcome == "gcs":
+            uri = f"gs://{script.gcs_bucket}/{name.rsplit('/', 1)[-1]}/sample_{index}.mp4"
+            with self._lock:
+                self.gcs_objects[uri] = data
+            return {"gcsUri": uri, "mimeType": "video/mp4"}
+        return {"bytesBase64Encoded": b64(data), "mimeType": "video/mp4"}
+
+    def _video_for(self, operation: FakeOperation, index: int = 0) -> bytes:
         script = operation.script
         if script.outcome == "corrupt" and script.video_bytes is None:
             return truncated_mp4()
         source = script.video_bytes if script.video_bytes is not None else default_video
-        return source(operation.body) if callable(source) else source
+        return source({**operation.body, "sample": index}) if callable(source) else source
 
     async def _generate_content(self, params: dict[str, str], model: str, body: dict[str, Any]) -> JSONResponse:
         if not body.get("contents"):

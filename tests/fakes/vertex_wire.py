@@ -70,6 +70,9 @@ def check_video_body(model: str, body: dict[str, Any]) -> JSONResponse | None:
     allowed = (4, 6, 8) if model.startswith("veo-3") else (5, 6, 7, 8)
     if duration is not None and duration not in allowed:
         return google_error(400, f"Unsupported output video duration {duration} seconds.")
+    samples = parameters.get("sampleCount", 1)
+    if not isinstance(samples, int) or not 1 <= samples <= 4:
+        return google_error(400, f"sampleCount must be between 1 and 4, got {samples}.")
     if parameters.get("aspectRatio") not in (None, "16:9", "9:16"):
         return google_error(400, f"Unsupported aspect ratio {parameters['aspectRatio']}.")
     if "lastFrame" in instances[0] and not model.startswith("veo-3.1"):

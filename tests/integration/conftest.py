@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from rushes.services.context import Rushes
+from rushes.bootstrap import Rushes, bootstrap
+from rushes.clock import Clock
 from rushes.settings import Settings
 
 PG_ENV = "RUSHES_TEST_POSTGRES_URL"
@@ -33,8 +34,9 @@ def rushes_settings(tmp: Path, url: str | None = None, **overrides) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-def make_rushes(tmp: Path, url: str | None = None, **overrides) -> Rushes:
-    rushes = Rushes(rushes_settings(tmp, url, **overrides))
+def make_rushes(tmp: Path, url: str | None = None, *, clock: Clock | None = None, **overrides) -> Rushes:
+    """A root on a fresh database; `clock` (a FakeClock) lets a test move the providers' time."""
+    rushes = bootstrap(rushes_settings(tmp, url, **overrides), clock=clock)
     rushes.upgrade_schema()
     return rushes
 
@@ -194,25 +196,18 @@ def anonymous_client(rushes: Rushes, app=None):
 
 
 @pytest.fixture(scope="session")
-def two_studios(tmp_path_factory):
+def two_studios():
     """A factory: `rushes, ours, theirs = two_studios(folder)` gives a private copy of two studios
-    (tests/integration/studios.py) built once per test session: "ours" is the demo studio, "theirs"
+    (tests/integration/studios.py) built once per test process: "ours" is the demo studio, "theirs"
     a rival with its own project, take, note, notification, media and guest link."""
-    import shutil
-
+    from tests.integration.snapshots import restore
     from tests.integration.studios import build_studio
 
-    root = tmp_path_factory.mktemp("two-studios")
-    rushes = make_rushes(root)
-    ours = build_studio(rushes)
-    theirs = build_studio(rushes, "Rival Pictures", style="Bleached noir, 16mm grain")
-    rushes.db.dispose()
+    def build(rushes):
+        return build_studio(rushes), build_studio(rushes, "Rival Pictures", style="Bleached noir, 16mm grain")
 
     def copy(folder: Path):
-        for name in ("rushes.db", "rushes.db-wal", "rushes.db-shm"):
-            if (root / name).exists():
-                shutil.copy(root / name, folder / name)
-        shutil.copytree(root / "media", folder / "media")
-        return make_rushes(folder), ours, theirs
+        rushes, (ours, theirs) = restore("two-studios", build, folder)
+        return rushes, ours, theirs
 
     return copy

@@ -21,7 +21,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import checks
 from schemathesis.generation import GenerationMode
 
-from rushes.services.context import Rushes
+from rushes.bootstrap import bootstrap
 from rushes.services.demo import create_demo
 from rushes.settings import Settings
 from tests.integration.conftest import TEST_ALLOWED_HOSTS
@@ -29,7 +29,11 @@ from tests.integration.conftest import TEST_ALLOWED_HOSTS
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
           checks.response_schema_conformance]
 # The event stream never ends by design (tests/integration/test_hostile_input.py covers its inputs).
-SKIPPED = {("GET", "/api/events")}
+SKIPPED = {("GET", "/api/events"), ("GET", "/api/rooms/{room_id}/events"),  # (test_review_rooms.py: the room's)
+           # Generated small ids name the fuzzer's own token and membership: revoking or demoting them would
+           # sign the fuzzer out of every later operation. test_members.py covers these routes' refusals.
+           ("DELETE", "/api/me/tokens/{my_token_id}"), ("PATCH", "/api/studios/{studio_id}/members/{member_id}"),
+           ("DELETE", "/api/studios/{studio_id}/members/{member_id}")}
 
 
 @dataclass
@@ -49,7 +53,7 @@ def fuzz_target(root: Path):
     """The real app on SQLite with the demo project, so small generated ids name real scenes and shots."""
     from rushes.web.app import create_app
 
-    rushes = Rushes(Settings(_env_file=None, database_url=f"sqlite:///{root / 'fuzz.db'}", media_dir=root / "media",
+    rushes = bootstrap(Settings(_env_file=None, database_url=f"sqlite:///{root / 'fuzz.db'}", media_dir=root / "media",
                              load_demo=False, mock_latency_seconds=0.0, allowed_hosts=TEST_ALLOWED_HOSTS))
     rushes.upgrade_schema()
     create_demo(rushes)
@@ -66,8 +70,9 @@ def fuzz_target(root: Path):
     return rushes, app
 
 
-def run_fuzz(app, examples: int = 20, budget_seconds: float = 150.0) -> FuzzReport:
-    """Every operation, both modes, `examples` cases each, derandomised (a fixed seed), within the budget."""
+def run_fuzz(app, examples: int = 20, budget_seconds: float | None = None) -> FuzzReport:
+    """Every operation, both modes, `examples` cases each, derandomised (a fixed seed); a budget (benches only)
+    stops early and says where."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     report = FuzzReport()
     started = time.monotonic()
@@ -77,7 +82,7 @@ def run_fuzz(app, examples: int = 20, budget_seconds: float = 150.0) -> FuzzRepo
             continue
         report.operations += 1
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            if time.monotonic() - started > budget_seconds:
+            if budget_seconds is not None and time.monotonic() - started > budget_seconds:
                 report.failures.append(f"time budget of {budget_seconds:.0f} s ran out at {operation.label} ({mode})")
                 report.seconds = time.monotonic() - started
                 return report

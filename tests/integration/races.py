@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-from rushes.services.context import Rushes
+from rushes.bootstrap import Rushes, bootstrap
 from rushes.services.demo import create_demo
 from rushes.settings import Settings
 from rushes.store import models as m
@@ -51,8 +51,11 @@ class RaceApp:
         from rushes.web.app import create_app
 
         settings = Settings(_env_file=None, database_url=url, media_dir=root / "media", load_demo=False,
-                            mock_latency_seconds=0.0, demo_starting_credits=START_BALANCE)
-        self.rushes = Rushes(settings)
+                            mock_latency_seconds=0.0, demo_starting_credits=START_BALANCE,
+                            # The races test what each caller is sold, so on a loaded machine no caller is
+                            # turned away for a busy database (that 503 is tests/integration/test_busy_database.py's).
+                            db_busy_seconds=30.0)
+        self.rushes = bootstrap(settings)
         self.rushes.upgrade_schema()
         self.demo = create_demo(self.rushes)
         self.base_url, self.server, self.thread = serve_in_thread(create_app(self.rushes, load_demo=False))
@@ -112,6 +115,23 @@ def frame_regenerations(app: RaceApp, count: int = 20) -> RaceResult:
     return race(app.base_url, f"{count} frame regenerations of one shot", calls)
 
 
+def variant_confirms(app: RaceApp, count: int = 20, same_key: bool = True, variants: int = 2) -> RaceResult:
+    """Confirms of one scene asking `variants` videos of its first shot, at one key or one key each."""
+    scene = app.demo["scene_ids"][0]
+    body = {"variants": {str(app.first_shot(scene)): variants}}
+    calls = [("POST", f"/api/scenes/{scene}/takes", {"Idempotency-Key": "variants" if same_key else f"v{i}"}, body)
+             for i in range(count)]
+    return race(app.base_url, f"{count} variant confirms, {'same key' if same_key else 'different keys'}", calls)
+
+
+def retake_confirms(app: RaceApp, count: int = 20) -> RaceResult:
+    """Retakes of the first shot of a scene whose first take has landed, one key each."""
+    scene = app.demo["scene_ids"][0]
+    body = {"retake": [app.first_shot(scene)], "variants": 2}
+    calls = [("POST", f"/api/scenes/{scene}/takes", {"Idempotency-Key": f"r{i}"}, body) for i in range(count)]
+    return race(app.base_url, f"{count} retakes with 2 variants, different keys", calls)
+
+
 def audit(rushes: Rushes) -> dict:
     """What the database says after a race: the balance, and whether every credit is accounted for."""
     with rushes.db.session() as s:
@@ -126,6 +146,8 @@ def audit(rushes: Rushes) -> dict:
                               .where(m.RenderJob.finished_at.is_(None), m.RenderJob.shot_id.is_not(None))  # QC jobs are per take
                               .group_by(m.RenderJob.shot_id, m.RenderJob.kind)).all()
         takes = s.scalar(select(func.count()).select_from(m.Take))
+        refunds = s.execute(select(m.LedgerEntry.job_id, m.LedgerEntry.variant, func.count())
+                            .where(m.LedgerEntry.kind == "refund").group_by(m.LedgerEntry.job_id, m.LedgerEntry.variant)).all()
     from rushes.services.accounts import balance
 
     with rushes.db.session() as s:
@@ -137,4 +159,19 @@ def audit(rushes: Rushes) -> dict:
         "takes": takes,
         "max_unfinished_takes_per_scene": max((n for _, n in unfinished), default=0),
         "max_open_jobs_per_shot_kind": max((n for *_, n in open_jobs), default=0),
+        "max_refunds_per_job_variant": max((n for *_, n in refunds), default=0),
     }
+
+
+def same_key_grants(app: RaceApp, count: int = 12) -> RaceResult:
+    """An owner's "Add credits" clicked many times at once: one key, so one ledger row."""
+    calls = [("POST", "/api/studios/1/credits", {"Idempotency-Key": "one-grant"},
+              {"credits": 1000, "reason": "invoice 7"})] * count
+    return race(app.base_url, f"{count} grants, same key", calls)
+
+
+def confirms_against_a_budget(app: RaceApp, per_scene: int = 4) -> RaceResult:
+    """Confirms of every scene of the project at once, none accepting to pass the budget."""
+    calls = [("POST", f"/api/scenes/{scene}/takes", {"Idempotency-Key": f"b{scene}-{i}"}, None)
+             for scene in app.demo["scene_ids"] for i in range(per_scene)]
+    return race(app.base_url, f"{len(calls)} confirms against a budget", calls)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from rushes.services.accounts import grant
 from rushes.services.confirm import confirm_take
 from rushes.services.demo import create_demo
+from rushes.services.members import invite
 from rushes.services.sharing import create_share
 from rushes.services.users import studio_named
 from rushes.store import models as m
@@ -54,9 +55,18 @@ def build_studio(rushes, name: str | None = None, style: str | None = None) -> S
         session.add(finding)
         session.flush()
         link, token = create_share(session, scene_id, owner.user_id, None, True)
+        invitation, invite_token = invite(session, demo["studio_id"], f"invitee-{demo['studio_id']}@test.rushes",
+                                          "reviewer", owner.user_id)
+        api_token_id = session.scalar(select(m.AuthToken.id).where(m.AuthToken.user_id == owner.user_id,
+                                                                   m.AuthToken.kind == "api"))
         ids = {"project_id": demo["project_id"], "scene_id": scene_id, "shot_id": shot_id, "take_id": take_id,
                "job_id": job_id, "issue_id": issue.id, "notification_id": notification_id, "element_id": element_id,
                "share_id": link.id, "finding_id": finding.id, "studio_id": demo["studio_id"], "key": frame_key, "stage": 7, "format": "otio",
-               "share_token": token}
+               "share_token": token, "member_id": owner.user_id, "invitation_id": invitation.id,
+               "invite_token": invite_token, "my_invitation_id": invitation.id, "my_token_id": api_token_id}
+    from rushes.services.rooms import Who, start_room
+
+    room = start_room(rushes, scene_id, Who(user_id=owner.user_id), "Owner")
+    ids.update(room_id=room["id"], participant_id=room["me"])
     assert all(v is not None for v in ids.values()), ids
     return Studio(demo["studio_id"], demo, owner, ids, token)

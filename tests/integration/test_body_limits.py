@@ -7,10 +7,9 @@ import asyncio
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from rushes.media.probe import MAX_IMAGE_BYTES
-from rushes.services.context import Rushes
+from rushes.bootstrap import bootstrap
 from rushes.services.demo import create_demo
 from rushes.web.limits import JSON_BODY_LIMIT, MULTIPART_ENVELOPE
 from tests.integration.conftest import rushes_settings
@@ -24,7 +23,7 @@ def limited(tmp_path_factory):
     from rushes.web.app import create_app
 
     root = tmp_path_factory.mktemp("limits")
-    rushes = Rushes(rushes_settings(root))
+    rushes = bootstrap(rushes_settings(root))
     rushes.upgrade_schema()
     app = create_app(rushes, load_demo=False)
     from tests.integration.conftest import api_client
@@ -107,7 +106,7 @@ def test_a_422_never_echoes_a_large_input(limited):
         ("PATCH", f"/api/shots/{shot}", {"action": long_text}),
         ("PATCH", f"/api/shots/{shot}", {"code": long_text}),
         ("PATCH", f"/api/shots/{shot}", {"characters": {"nested": [long_text[:200_000]] * 3}}),
-        ("POST", f"/api/scenes/1/shots/order", {"shot_ids": [long_text]}),
+        ("POST", "/api/scenes/1/shots/order", {"shot_ids": [long_text]}),
     ]:
         answer = client.request(method, path, json=body)
         assert answer.status_code == 422, (path, answer.text[:200])

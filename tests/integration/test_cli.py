@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +11,7 @@ from typer.testing import CliRunner
 from rushes.cli import app
 from rushes.settings import get_settings
 from rushes.store import models as m
-from rushes.services.context import Rushes
+from rushes.bootstrap import bootstrap
 from tests.fakes.media import tiny_png
 
 
@@ -33,7 +32,7 @@ def run(*args):
 
 
 def counts():
-    rushes = Rushes()
+    rushes = bootstrap()
     with rushes.db.session() as s:
         return {t: s.scalar(select(func.count()).select_from(getattr(m, t))) for t in ("Project", "Shot", "Frame")}
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from rushes.jobs.runner import Worker
 from rushes.services.confirm import confirm_take
-from rushes.services.context import Rushes
+from rushes.bootstrap import Rushes, bootstrap
 from rushes.services.demo import create_demo
 from rushes.settings import Settings
 from rushes.web.app import create_app
@@ -54,8 +54,8 @@ def _settings(root) -> Settings:
 def demo_template(tmp_path_factory) -> tuple:
     """The demo project built once per module; each test starts from a copy of its database and media."""
     root = tmp_path_factory.mktemp("demo-template")
-    rushes = Rushes(_settings(root))
-    with TestClient(create_app(rushes, run_worker=False)) as client:
+    rushes = bootstrap(_settings(root))
+    with TestClient(create_app(rushes, run_worker=False)):
         demo = create_demo(rushes)
         # The demo locks its shot lists and a locked list refuses edits; these tests edit, so they start
         # unlocked (test_locked_stages_refuse_every_edit locks its own).
@@ -78,7 +78,7 @@ def env(tmp_path, demo_template) -> Iterator[Env]:
         if (root / name).exists():
             shutil.copy(root / name, tmp_path / name)
     shutil.copytree(root / "media", tmp_path / "media")
-    rushes = Rushes(_settings(tmp_path))
+    rushes = bootstrap(_settings(tmp_path))
     with api_client(rushes, role="editor", app=create_app(rushes, run_worker=False)) as client:
         yield Env(client, rushes, demo)
     rushes.db.dispose()
@@ -267,7 +267,8 @@ def test_structure_edits_split_merge_reorder_delete_add(env: Env) -> None:
 
 def test_locked_stages_refuse_every_edit_and_unlocking_states_the_cost(env: Env) -> None:
     scene_id = env.demo["scene_ids"][0]
-    rail = lambda: {s["stage"]: s["state"] for s in env.client.get(f"/api/scenes/{scene_id}/rail").json()["stages"]}
+    def rail():
+        return {s["stage"]: s["state"] for s in env.client.get(f"/api/scenes/{scene_id}/rail").json()["stages"]}
     assert rail()[7] == "fresh"
     assert env.client.post(f"/api/scenes/{scene_id}/locks", json={"stage": 7, "locked": True}).json()["locked"] is True
     assert env.client.post(f"/api/scenes/{scene_id}/locks", json={"stage": 8, "locked": True}).json()["locked"] is True

@@ -161,7 +161,7 @@ def test_other_studios_unknown_formats_and_strangers_are_refused(world):
         for fmt in ("otio", "csv", "mp4"):
             assert reviewer.get(f"/api/takes/{theirs.ids['take_id']}/export/{fmt}").status_code == 404
         assert reviewer.post(f"/api/takes/{theirs.ids['take_id']}/export/mp4").status_code == 404
-        assert reviewer.get(f"/api/takes/999999/export/otio").status_code == 404
+        assert reviewer.get("/api/takes/999999/export/otio").status_code == 404
         assert reviewer.get(f"/api/takes/{ours.ids['take_id']}/export/aaf").status_code in (404, 422)
         assert reviewer.post(f"/api/takes/{ours.ids['take_id']}/export/otio").status_code in (404, 405)
     with anonymous_client(rushes, app=app) as nobody:

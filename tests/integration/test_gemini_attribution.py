@@ -154,3 +154,37 @@ def test_factory_without_a_project_falls_back_with_the_reason(vertex_env: None) 
 
 def test_factory_defaults_to_local(vertex_env: None) -> None:
     assert isinstance(make_attributor(vertex_settings()), LocalAttributor)
+
+
+def test_prompt_carries_the_routing_spec_and_the_cut(fake_vertex: FakeVertex, local: LocalAttributor) -> None:
+    """Gemini is told DESIGN.md's routing spec and what differs across each cut, and a camera note
+    answered at stage 7 (the camera is a shot-list field) is accepted with its camera field."""
+    from rushes.providers.attribution.spec import ROUTING_SPEC, SPEC_KEYS
+
+    camera_note = AttributionRequest(
+        description="the push in never happens, it just sits static on her",
+        shot=ShotContext(code="2B", characters=("Mara", "Theo"), camera="slow push in",
+                         visual_states=(ElementLook("character", "Mara", "red scarf"),)),
+        neighbours=(ShotContext(code="2A", characters=("Mara",), camera="wide, static",
+                                visual_states=(ElementLook("character", "Mara", "red scarf"),)),
+                    ShotContext(code="2C", characters=("Theo",), camera="close-up on Theo")),
+        scene_elements=("Mara", "Theo"), shot_time=3.0)
+    answer = {"stage": "7", "category": "narrative_structure", "shots": ["2B"], "fields": ["camera"],
+              "confidence": 0.9, "reason": '"the push in never happens" is the shot list\'s camera'}
+    fake_vertex.script_generate_content(MODEL, [{"json": answer}])
+
+    out = gemini(fake_vertex, local).attribute(camera_note)
+
+    assert (out.stage, out.category, out.fields, out.source) == (7, "narrative_structure", ("camera",), "gemini")
+    [sent] = fake_vertex.calls("generateContent")
+    system = sent.json["systemInstruction"]["parts"][0]["text"]
+    assert ROUTING_SPEC in system
+    flat = " ".join(system.split())
+    assert all(phrase in flat for phrases in SPEC_KEYS.values() for phrase in phrases)
+    prompt = sent.json["contents"][0]["parts"][0]["text"]
+    assert "Across the cuts:" in prompt
+    assert "2A -> 2B: in both shots: Mara" in prompt and "enters: Theo" in prompt
+    assert "camera changes from 'wide, static' to 'slow push in'" in prompt
+    assert "defined looks on both sides: Mara" in prompt
+    assert "2B -> 2C: in both shots: Theo" in prompt and "leaves: Mara" in prompt
+    assert "Pinned at 3.0 s into the shot" in prompt and "(on a cut)" not in prompt

@@ -32,7 +32,7 @@ def test_frame_comes_back_as_png_and_the_reference_goes_out_inline(fake_vertex: 
     assert image.mime == "image/png" and image.data == drawn
     assert Image.open(io.BytesIO(image.data)).size == (160, 90)
     [sent] = fake_vertex.calls("generateContent")
-    model_path = f"/v1beta1/projects/test-project/locations/us-central1/publishers/google/models/{MODEL}"
+    model_path = f"/v1/projects/test-project/locations/us-central1/publishers/google/models/{MODEL}"
     assert sent.path == f"{model_path}:generateContent"
     assert sent.token == "fake-token"
     assert sent.json["generationConfig"]["responseModalities"] == ["TEXT", "IMAGE"]

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from rushes.services.context import Rushes
+from rushes.bootstrap import Rushes, bootstrap
 from rushes.services.demo import create_demo
 from rushes.store import models as m
 from tests.integration.conftest import PG_ENV, rushes_settings
@@ -52,7 +52,7 @@ def hostile(request, tmp_path_factory) -> Iterator[Hostile]:
         url = make_url(server).set(database=name).render_as_string(hide_password=False)
     from rushes.web.app import create_app
 
-    rushes = Rushes(rushes_settings(root, url))
+    rushes = bootstrap(rushes_settings(root, url))
     rushes.upgrade_schema()
     from tests.integration.conftest import add_test_member
 

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from rushes.clock import FakeClock
 from rushes.media.probe import CorruptClip, probe_clip, validate_clip
 from rushes.media.voice import dialogue_windows
 from rushes.providers.errors import OperationNotFound, PermanentProviderError, TransientProviderError
@@ -47,27 +48,29 @@ def _request(**changes: object) -> VideoRequest:
     return VideoRequest(**base)  # type: ignore[arg-type]
 
 
-def _wait_done(provider: MockVideoProvider, name: str, limit: float = 20.0):
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        status = provider.poll(name)
-        if status.done:
-            return status
-        time.sleep(0.05)
-    raise AssertionError("mock operation never finished")
+def _done(provider: MockVideoProvider, name: str):
+    status = provider.poll(name)
+    assert status.done, "an operation whose latency has passed is done at the first poll"
+    return status
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, bytes]:
     """One 8 s shot submitted by one provider and collected by a fresh one (as after a crash)."""
     state = tmp_path_factory.mktemp("ops")
-    first = MockVideoProvider(state, latency_seconds=0.6)
+    # The render's latency passes when the test says, not on the wall clock; the clock starts in the past
+    # so providers reading the wall clock (a fresh one, another process) find the render done too.
+    clock = FakeClock(start=time.time() - 60)
+    first = MockVideoProvider(state, latency_seconds=0.6, clock=clock)
     name = first.submit(_request())
     status = first.poll(name)
-    assert not status.done and 0 <= (status.progress or 0) < 1
+    assert not status.done and status.progress == 0
+    clock.advance(0.3)
+    assert first.poll(name).progress == 0.5
     del first
-    second = MockVideoProvider(state, latency_seconds=99)  # latency is the submitter's, stored on disk
-    done = _wait_done(second, name)
+    second = MockVideoProvider(state, latency_seconds=99, clock=clock)  # latency is the submitter's, stored on disk
+    clock.advance(0.31)
+    done = _done(second, name)
     assert done.video
     return state, name, done.video
 
@@ -168,7 +171,7 @@ def test_vertical_start_frame_only_silent(tmp_path: Path) -> None:
     name = provider.submit(
         _request(end_frame=None, aspect_ratio="9:16", duration_seconds=2, dialogue=(), generate_audio=False)
     )
-    probe = probe_clip(_wait_done(provider, name).video or b"")
+    probe = probe_clip(_done(provider, name).video or b"")
     assert (probe.width, probe.height, probe.audio_codec) == (720, 1280, None)
     validate_clip(probe, expected_duration=2, require_audio=False)
 

@@ -14,15 +14,20 @@ from rushes.services.demo import create_demo
 from rushes.services.errors import Conflict
 from rushes.store import models as m
 from rushes.store.migrate import upgrade
-from tests.integration.conftest import api_client, make_rushes, work_until_idle
+from tests.integration.conftest import api_client, work_until_idle
+from tests.integration.snapshots import restore
 
 
-def reviewed(root, url=None):
-    """The demo's 3-shot scene with a finished take."""
-    app = make_rushes(root, url)
+def _review_the_second_scene(app):
     scene = create_demo(app)["scene_ids"][1]
     take, _ = confirm_take(app, scene, "frames")
     work_until_idle(app)
+    return scene, take
+
+
+def reviewed(root, url=None):
+    """The demo's 3-shot scene with a finished take (rendered once per test process; each caller gets a copy)."""
+    app, (scene, take) = restore("reviewed", _review_the_second_scene, root, url)
     return app, scene, take
 
 
@@ -141,16 +146,23 @@ def test_twelve_identical_notes_at_once_make_one_note_and_no_error(race_world):
 
 
 def test_the_migration_backfills_frames_and_keeps_notes_written_twice(tmp_path):
-    from rushes.services.context import Rushes
+    from rushes.bootstrap import bootstrap
     from tests.integration.conftest import rushes_settings
 
+    from alembic import command
+
+    from rushes.store.migrate import alembic_config
+
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    upgrade(url, "note_replies")
-    old = Rushes(rushes_settings(tmp_path, url))  # the app's code on the older schema: the demo's rows only
+    # The demo's rows are written by today's code on today's schema, then the schema goes back to before
+    # note frames (the app's code cannot write to an older schema once later migrations add columns it uses).
+    upgrade(url)
+    old = bootstrap(rushes_settings(tmp_path, url))
     demo = create_demo(old)
     with old.db.session() as s:
         shot = s.scalar(select(m.Shot.id).where(m.Shot.scene_id == demo["scene_ids"][0]).limit(1))
     old.db.dispose()
+    command.downgrade(alembic_config(url), "note_replies")
     engine = create_engine(url)
     row = ("INSERT INTO review_issues (scene_id, take_id, shot_id, scene_time, shot_time, category, description, "
            "stage, overridden, status, created_at, deleted_at) VALUES (:scene, NULL, :shot, :t, :t, 'timing', :d, 7, "

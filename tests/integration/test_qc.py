@@ -165,9 +165,9 @@ def test_cli_qc_runs_a_due_qc_job_and_prints_json(tmp_path, monkeypatch):
     monkeypatch.setenv("RUSHES_MOCK_FAULTS", "3B:black(at=0.5;for=1.5;fade=0)")
     get_settings.cache_clear()
     try:
-        from rushes.services.context import Rushes
+        from rushes.bootstrap import bootstrap
 
-        app = Rushes()
+        app = bootstrap()
         app.upgrade_schema()
         [scene_id] = make_project(app, [SCENES[2]])
         take_id, _ = confirm_take(app, scene_id, "cli")

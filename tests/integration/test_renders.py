@@ -7,8 +7,9 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from rushes.clock import FakeClock
 from rushes.jobs.runner import Worker
-from rushes.services.accounts import InsufficientCredits, balance, grant
+from rushes.services.accounts import InsufficientCredits, balance
 from rushes.services.confirm import confirm_take
 from rushes.services.editing import update_shot
 from rushes.services.shotlist import set_lock
@@ -191,7 +192,8 @@ def test_cancel_refunds_queued_jobs_and_keeps_the_clip_already_paid_for(tmp_path
     """A render already at the provider is billed there: it is fetched, kept as a version, and reused free."""
     from rushes.services.demo import create_demo
 
-    app = make_rushes(tmp_path, mock_latency_seconds=1.0)
+    clock = FakeClock()
+    app = make_rushes(tmp_path, mock_latency_seconds=1.0, clock=clock)
     scene = create_demo(app)["scene_ids"][0]
     take, _ = confirm_take(app, scene, "k")
     worker = Worker(app)
@@ -202,6 +204,7 @@ def test_cancel_refunds_queued_jobs_and_keeps_the_clip_already_paid_for(tmp_path
     assert not view["finished"]
     with pytest.raises(Conflict, match="still rendering"):
         confirm_take(app, scene, "too-soon")
+    clock.advance(1.5)  # 1A's render lands
     work_until_idle(app)
     with app.db.session() as s:
         view = take_view(s, take)

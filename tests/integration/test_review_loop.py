@@ -45,8 +45,8 @@ def test_pin_route_fix_rerender_ab_and_complete(client):
     costs = routed["costs"]
     assert [(c["code"], c["frames"], c["frame_credits"], c["clip_credits"]) for c in costs["shots"]] == [("1B", 2, 8, 60)]
     assert [(f["code"], f["after"], f["frame_credits"], f["clip_credits"]) for f in costs["follows"]] == [("1C", "1B", 4, 80)]
-    assert routed["statement"].startswith("Fixing 1B costs about 68 credits: frames 8 (1B: 2 frames × 4), clips 60 (1B 60).")
-    assert "1C’s start frame follows: 84 credits more" in routed["statement"]
+    assert routed["statement"].startswith("Fixing 1B at Stage 10 Frames re-renders about 68 credits. 1B: 68 (frames 8 + clip 60)")
+    assert "1C: 84 more — if 1B’s last frame changes, its start frame follows" in routed["statement"]
     assert routed["url"] == f"/scenes/{scene}/stage/10?shot={shot_1b}"
 
     assert client.post(f"/api/shots/{shot_1b}/frames", json={"kinds": ["start"]}).status_code == 202
@@ -72,9 +72,10 @@ def test_pin_route_fix_rerender_ab_and_complete(client):
     done = client.post(f"/api/scenes/{scene}/complete", json={}).json()
     assert done["status"] == "Complete"
     # What was approved, in numbers and in words (issue 13: Complete Scene confirms what was approved).
-    assert done["approved"] == {"take_number": 2, "shots": 4, "duration": 30, "closed_notes": 0}
+    assert done["approved"] == {"take_number": 2, "shots": 4, "duration": 30, "closed_notes": 0,
+                                "carried_notes": 0}
     assert done["message"] == "Scene 1 is Complete: take 2 approved, 4 shots, 30 s; no open notes."
-    summary = client.get(f"/api/projects/1/scenes").json()[0]
+    summary = client.get("/api/projects/1/scenes").json()[0]
     assert summary["status"] == "Complete" and summary["unread_notifications"] == 0
     assert summary["thumbnail_url"].startswith("/media/")
 

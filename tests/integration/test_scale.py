@@ -94,7 +94,7 @@ def test_scene_snapshot_query_count_does_not_depend_on_the_number_of_scenes(feat
         loaded = []
         with rushes.db.session() as session, QueryCounter(rushes.db.engine) as counted:
             # Every row the snapshot turned into an object, whether or not it is kept.
-            event.listen(session, "loaded_as_persistent", lambda _s, obj: loaded.append(obj))
+            event.listen(session, "loaded_as_persistent", lambda _s, obj, loaded=loaded: loaded.append(obj))
             load_scene(session, scene_id, rushes.render_spec)
         rows.add(len(loaded))
         counts.add(counted.count)

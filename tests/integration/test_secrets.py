@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
-from rushes.services.context import Rushes
+from rushes.bootstrap import bootstrap
 from tests.integration.conftest import rushes_settings
 
 
@@ -27,7 +27,7 @@ def test_an_unexpected_error_logs_masked_and_answers_without_internals(tmp_path,
     from rushes.web.app import create_app
 
     secret_url = "postgresql+psycopg://rushes:p4ss-w0rd-9@db.internal/rushes"
-    rushes = Rushes(rushes_settings(tmp_path, vertex_token="vertex-static-token-77"))
+    rushes = bootstrap(rushes_settings(tmp_path, vertex_token="vertex-static-token-77"))
     rushes.upgrade_schema()
 
     def broken(*_a, **_k):

@@ -9,7 +9,7 @@ import pytest
 from rushes.domain.shots import ShotFieldError
 from rushes.services import prompting, shotlist, visuals
 from rushes.services.checkout import checkout
-from rushes.services.context import Rushes
+from rushes.bootstrap import Rushes, bootstrap
 from rushes.services.demo import create_demo
 from rushes.services.editing import live_shot_versions, update_shot
 from rushes.services.errors import Conflict, NotFound
@@ -23,7 +23,7 @@ from rushes.store import models as m
 @pytest.fixture(scope="module")
 def app(tmp_path_factory) -> Iterator[tuple[Rushes, dict]]:
     root = tmp_path_factory.mktemp("services")
-    rushes = Rushes(Settings(database_url=f"sqlite:///{root / 'r.db'}", media_dir=root / "media", load_demo=False))
+    rushes = bootstrap(Settings(database_url=f"sqlite:///{root / 'r.db'}", media_dir=root / "media", load_demo=False))
     rushes.upgrade_schema()
     demo = create_demo(rushes)
     yield rushes, demo

@@ -54,7 +54,7 @@ def test_submit_sends_first_and_last_frame_render_as_veo_expects(fake_vertex: Fa
     assert name.startswith(f"projects/test-project/locations/us-central1/publishers/google/models/{MODEL}/operations/")
     [sent] = fake_vertex.submissions
     assert sent.method == "POST"
-    model_path = f"/v1beta1/projects/test-project/locations/us-central1/publishers/google/models/{MODEL}"
+    model_path = f"/v1/projects/test-project/locations/us-central1/publishers/google/models/{MODEL}"
     assert sent.path == f"{model_path}:predictLongRunning"
     assert sent.headers["authorization"] == "Bearer fake-token"
     [instance] = sent.json["instances"]
@@ -139,7 +139,22 @@ def test_safety_filtered_render_fails_for_good_with_googles_reason(fake_vertex: 
 
     with pytest.raises(PermanentProviderError) as caught:
         veo.poll(name)
-    assert caught.value.kind == "safety" and caught.value.reason == reason
+    # Plain words first, the support code and Google's own text kept.
+    assert caught.value.kind == "safety"
+    assert caught.value.reason.startswith("Veo's safety filters refused this shot for a celebrity or real public "
+                                          "figure (support code 29310472).")
+    assert caught.value.reason.endswith("Veo said: " + reason)
+
+
+def test_a_prompt_refused_before_generation_names_its_support_code_in_words(fake_vertex: FakeVertex) -> None:
+    fake_vertex.script_operation(outcome="error", error_code=3, error_message=(
+        "The prompt could not be submitted. This prompt contains words that violate Vertex AI's usage "
+        "guidelines. Support codes: 61493863"))
+    veo = provider(fake_vertex)
+    with pytest.raises(PermanentProviderError) as refused:
+        veo.poll(veo.submit(shot()))
+    assert refused.value.kind == "safety"
+    assert "for violence (support code 61493863)" in refused.value.reason
 
 
 def test_failed_operation_is_permanent_with_the_servers_message(fake_vertex: FakeVertex) -> None:
@@ -256,12 +271,15 @@ def test_invalid_shots_are_refused_before_anything_is_sent(fake_vertex: FakeVert
     assert fake_vertex.requests == []
 
 
-def test_last_frame_on_a_veo_3_0_model_names_the_fix(fake_vertex: FakeVertex) -> None:
+def test_a_retired_model_is_refused_before_sending_naming_the_valid_ones(fake_vertex: FakeVertex) -> None:
     veo = VeoVideoProvider(make_client(vertex_settings(fake_vertex)), "veo-3.0-generate-001")
-    with pytest.raises(PermanentProviderError, match="needs a Veo 3.1 model"):
-        veo.submit(shot(end_frame=END, model="mock"))
-    veo.submit(shot(model="mock"))  # the provider's own model stands in for "mock"
-    assert fake_vertex.submissions[0].model == "veo-3.0-generate-001"
+    # The provider's own model stands in for "mock"; a request naming a preview id is refused too.
+    for model, why in (("mock", "discontinued on 2026-06-30"), ("veo-3.1-fast-generate-preview", "removed")):
+        with pytest.raises(PermanentProviderError) as caught:
+            veo.submit(shot(model=model))
+        assert caught.value.kind == "invalid" and why in caught.value.reason
+        assert "use one of: veo-3.1-generate-001, veo-3.1-fast-generate-001" in caught.value.reason
+    assert fake_vertex.requests == []
 
 
 def test_client_errors_are_permanent_with_the_servers_message(fake_vertex: FakeVertex) -> None:
@@ -311,8 +329,18 @@ def test_api_version_and_environment_fallbacks_reach_the_path(
 ) -> None:
     monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "env-project")
     monkeypatch.setenv("GOOGLE_CLOUD_LOCATION", "europe-west4")
-    settings = vertex_settings(fake_vertex, vertex_project=None, vertex_location=None, vertex_api_version="v1")
+    settings = vertex_settings(fake_vertex, vertex_project=None, vertex_location=None)
     name = VeoVideoProvider.from_settings(settings).submit(shot())
 
+    # v1 without being asked: the SDK alone would send v1beta1.
     assert fake_vertex.submissions[0].path.startswith("/v1/projects/env-project/locations/europe-west4/")
     assert name.startswith("projects/env-project/locations/europe-west4/")
+
+
+def test_the_api_version_is_configurable_and_v1beta1_fails_as_reported_for_ga_veo(fake_vertex: FakeVertex) -> None:
+    veo = VeoVideoProvider.from_settings(vertex_settings(fake_vertex, vertex_api_version="v1beta1"))
+    with pytest.raises(PermanentProviderError) as refused:
+        veo.submit(shot())
+    assert "RESOURCE_PROJECT_INVALID" in refused.value.reason
+    assert [r.path.split("/")[1] for r in fake_vertex.submissions] == ["v1beta1"]
+    assert fake_vertex.operations == {}

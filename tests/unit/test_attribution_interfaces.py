@@ -125,7 +125,7 @@ def test_api_unknown_shot_is_404(client: TestClient) -> None:
 def test_api_shot_id_uses_the_overridden_lookup(client: TestClient) -> None:
     seen = []
 
-    def lookup(shot_id):
+    def lookup(shot_id, within=(None, None)):
         seen.append(shot_id)
         return ShotContext(code="5C", characters=("Jack",)), (ShotContext(code="5B"),), ("Jack", "jukebox")
 

@@ -160,7 +160,11 @@ def test_a_jump_on_the_cut_names_the_pinned_shot_and_its_neighbour(attributor: L
 
 def test_fields_follow_the_words(attributor: LocalAttributor) -> None:
     assert ask(attributor, "the end frame has her standing, continuity with 3C is off").fields == ("end_frame",)
-    assert ask(attributor, "camera should dolly in slowly, the render is static").fields == ("video_prompt.visual",)
+    # DESIGN.md: the camera is a shot-list field, even when the render is what ignored it
+    camera = ask(attributor, "camera should dolly in slowly, the render is static")
+    assert (camera.stage, camera.fields) == (7, ("camera",))
+    style = ask(attributor, "the style wording is off, it renders glossy and plastic, ask for grainy film")
+    assert (style.stage, style.fields) == (9, ("video_prompt.visual",))
     assert ask(attributor, "swap the order, 3C should come before 3B").fields == ("order",)
     eight = ask(attributor, "mara's costume is wrong in the whole scene, she'd wear her apron always")
     assert eight.stage == 8 and eight.fields[0] == "character:Mara"
@@ -211,3 +215,35 @@ def test_answers_on_the_test_split_quote_the_note_and_track_correctness(attribut
         (right if out.stage == note.stage else wrong).append(out.confidence)
     assert len(right) / (len(right) + len(wrong)) >= 0.85
     assert np.mean(right) > np.mean(wrong) + 0.1
+
+
+def test_the_route_is_decided_by_stage_so_two_shot_list_readings_add_up() -> None:
+    from rushes.providers.attribution.model import STAGES, stage_probabilities
+
+    # classes: 10, 8, 9, 7 timing, 7 story/camera, none; no class alone reaches 0.5, stage 7 does
+    by_stage = stage_probabilities(np.array([0.1, 0.05, 0.05, 0.35, 0.35, 0.1]))[0]
+    assert STAGES[int(np.argmax(by_stage))] == 7 and by_stage[STAGES.index(7)] == pytest.approx(0.7)
+
+
+def test_the_note_is_read_against_the_cut() -> None:
+    """A character on both sides of the cut can be a continuity note; the neighbour's camera is named."""
+    before = ShotContext(code="3A", characters=("Mara",), camera="wide, static", visual_states=(MARA,))
+    request = AttributionRequest(description="Mara's scarf is gone in the wide", shot=PINNED,
+                                 neighbours=(before, ShotContext(code="3C")), scene_elements=ELEMENTS, shot_time=0.2)
+    context = read_note(request).context
+    assert {"x:names_across_cut", "x:names_neighbour_camera", "x:at_head", "x:near_cut"} <= set(context)
+    alone = read_note(AttributionRequest(description="Mara's scarf is gone", shot=PINNED, neighbours=NEIGHBOURS,
+                                         scene_elements=ELEMENTS, shot_time=3.0)).context
+    assert "x:names_this_shot_only" in alone and "x:names_across_cut" not in alone and "x:mid_shot" in alone
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("the handheld is far too shaky, lock the camera off on a tripod", 7),
+        ("she should start the shot already at the door, the start frame has her by the bar", 10),
+        ("her line is delivered too cheerfully, it should sound exhausted", 9),
+    ],
+)
+def test_the_routing_spec_decides_the_contested_notes(attributor: LocalAttributor, text: str, stage: int) -> None:
+    assert ask(attributor, text).stage == stage

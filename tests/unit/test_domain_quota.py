@@ -111,7 +111,7 @@ def test_randomised_workers_never_exceed_the_quota_at_the_provider():
     """Random wake-up lateness and answer latency: count arrivals the way the provider does."""
     rng = random.Random(11)
     pace = Pace(per_window=4, window=5.0)
-    bucket, due, arrivals, t = Bucket(), {j: 0.0 for j in range(40)}, [], 0.0
+    bucket, due, arrivals, t = Bucket(), dict.fromkeys(range(40), 0.0), [], 0.0
     while due:
         t += rng.uniform(0.0, 0.3)
         for job in [j for j, at in due.items() if at <= t]:

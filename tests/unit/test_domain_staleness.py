@@ -158,7 +158,7 @@ def test_status_progression():
     ids = [s.shot_id for s in scene.shots]
     assert scene_status(assessment, None, False, {}) == SceneStatus.DRAFT
     assert scene_status(assessment, None, True, {}) == SceneStatus.SHOT_LIST_LOCKED
-    assert scene_status(assessment, None, True, {i: True for i in ids}) == SceneStatus.FRAMES_LOCKED
+    assert scene_status(assessment, None, True, dict.fromkeys(ids, True)) == SceneStatus.FRAMES_LOCKED
     planned = {s.shot_id: s.clip.expected_digest for s in assessment.shots}
     assert scene_status(assessment, TakeSummary(1, False, False, planned), True, {}) == SceneStatus.RENDERING
     assert scene_status(assessment, TakeSummary(1, True, False, planned), True, {}) == SceneStatus.READY_FOR_REVIEW

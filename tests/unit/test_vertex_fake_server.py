@@ -21,7 +21,7 @@ from tests.fakes.media import tiny_mp4
 from tests.fakes.vertex_fixtures import fake_vertex, fake_vertex_server, vertex_env, vertex_settings  # noqa: F401
 from tests.fakes.vertex_server import FakeVertex
 
-PREFIX = "/v1beta1/projects/p/locations/us-central1/publishers/google/models"
+PREFIX = "/v1/projects/p/locations/us-central1/publishers/google/models"
 AUTH = {"Authorization": "Bearer fake-token"}
 REPO = Path(__file__).resolve().parents[2]
 
@@ -144,3 +144,29 @@ def test_standalone_mode_serves_the_same_protocol(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_fake_serves_v1_and_answers_ga_veo_on_v1beta1_as_vertex_is_reported_to(fake_vertex: FakeVertex) -> None:
+    body = {"instances": [{"prompt": "x"}], "parameters": {"durationSeconds": 4, "sampleCount": 1}}
+    beta = PREFIX.replace("/v1/", "/v1beta1/") + "/veo-3.1-fast-generate-001:predictLongRunning"
+    refused = post(fake_vertex, beta, body)
+    assert refused.status_code == 400 and "RESOURCE_PROJECT_INVALID" in refused.json()["error"]["message"]
+    assert post(fake_vertex, PREFIX + "/veo-3.1-fast-generate-001:predictLongRunning", body).status_code == 200
+    assert post(fake_vertex, PREFIX.replace("/v1/", "/v9/") + "/x:generateContent", {}).status_code == 404
+    assert fake_vertex.versions == {"v1beta1": 1, "v1": 1, "v9": 1}
+
+
+def test_model_metadata_through_the_sdk_knows_ga_models_and_not_retired_ones(fake_vertex: FakeVertex) -> None:
+    from google.genai import errors
+
+    client = make_client(vertex_settings(fake_vertex))
+    found = client.models.get(model="veo-3.1-generate-001")
+    assert found.name == "publishers/google/models/veo-3.1-generate-001" and found.version == "001"
+    with pytest.raises(errors.ClientError) as missing:
+        client.models.get(model="veo-3.0-generate-001")
+    assert missing.value.code == 404
+    assert [(r.method, r.path) for r in fake_vertex.requests] == [
+        ("GET", "/v1/publishers/google/models/veo-3.1-generate-001"),
+        ("GET", "/v1/publishers/google/models/veo-3.0-generate-001"),
+    ]
+    assert fake_vertex.submissions == []  # a metadata call is never a render

@@ -28,13 +28,15 @@ def test_veo_3_durations_pass(duration: int) -> None:
     "overrides,model,fragment",
     [
         ({"duration_seconds": 7}, "veo-3.1-fast-generate-001", "renders 4, 6, 8 seconds, not 7"),
-        ({"duration_seconds": 3}, "veo-2.0-generate-001", "renders 5, 6, 7, 8 seconds"),
+        ({"duration_seconds": 8}, "veo-2.0-generate-001", "use one of: veo-3.1-generate-001, veo-3.1-fast"),
+        ({"resolution": "4k"}, "veo-3.1-fast-generate-001", "resolution '4k'"),
         ({"duration_seconds": 8.0}, "veo-3.1-fast-generate-001", "not 8.0"),
         ({"aspect_ratio": "1:1"}, "veo-3.1-fast-generate-001", "aspect ratio '1:1'"),
         ({"resolution": "480p"}, "veo-3.1-fast-generate-001", "resolution '480p'"),
         ({"start_frame": b""}, "veo-3.1-fast-generate-001", "start frame is missing"),
         ({"prompt": ""}, "veo-3.1-fast-generate-001", "prompt is empty"),
-        ({"end_frame": FRAME}, "veo-3.0-generate-001", "needs a Veo 3.1 model"),
+        ({"end_frame": FRAME}, "veo-3.0-generate-001", "'veo-3.0-generate-001' is not available (discontinued on"),
+        ({}, "veo-3.1-generate-preview", "removed from Vertex AI on 2026-04-02"),
     ],
 )
 def test_invalid_requests_are_refused_with_a_reason(overrides: dict[str, object], model: str, fragment: str) -> None:
