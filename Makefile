@@ -6,12 +6,17 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # Two pytest workers (the machines have two cores); tests/conftest.py keeps heavy fixtures on one.
 TEST_WORKERS ?= 2
 
-.PHONY: run test bench chromium clean
+.PHONY: run lint test bench chromium clean
 
 run: $(STAMP)
 	$(BIN)/rushes serve
 
-test: $(STAMP) chromium
+# Lint and type check first: a finding fails the suite before a single test runs.
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+test: $(STAMP) chromium lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(STAMP) chromium
@@ -42,4 +47,4 @@ chromium:
 	fi
 
 clean:
-	rm -rf $(VENV) rushes-data .pytest_cache
+	rm -rf $(VENV) rushes-data .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,7 @@ PostgreSQL figures need a server at --postgres (an admin URL); a temporary datab
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing as mp
 import os
 import random
@@ -25,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text, update
 from sqlalchemy.engine import make_url
 
-from rushes.services.context import Rushes
+from rushes.bootstrap import Rushes, bootstrap
 from rushes.settings import Settings
 from rushes.store import models as m
 from rushes.store.db import Database
@@ -81,8 +82,9 @@ def job_watcher(url: str) -> Callable[[int], bool]:
 
 def _worker_env(url: str, media: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RUSHES_", "GOOGLE_", "GEMINI_"))}
-    # Renders never finish (one hour of mock latency): the worker stays a pure claimer and the CPU stays idle.
-    env.update(RUSHES_DATABASE_URL=url, RUSHES_MEDIA_DIR=str(media), RUSHES_MOCK_LATENCY_SECONDS="3600",
+    # Short renders: a cancelled take keeps the render already sent (it is paid for at the provider), so the take
+    # ends only when that render arrives; the bench waits for it, and the worker is idle again at the next confirm.
+    env.update(RUSHES_DATABASE_URL=url, RUSHES_MEDIA_DIR=str(media), RUSHES_MOCK_LATENCY_SECONDS="0.5",
                RUSHES_PROVIDER_POLL_SECONDS="0.2", RUSHES_LOAD_DEMO="false")
     return env
 
@@ -91,13 +93,18 @@ def confirm_to_claim(url: str, workdir: Path, confirms: int) -> list[float]:
     """Seconds from a committed confirm to the first claim of its jobs, by an idle worker process."""
     from rushes.services.confirm import confirm_take
     from rushes.services.demo import create_demo
+    from rushes.domain.draws import DrawRequest
+    from rushes.services.errors import Conflict
     from rushes.services.takes import cancel_take
+    from rushes.store.shots import live_versions
 
     media = workdir / "media"
-    app = Rushes(Settings(_env_file=None, database_url=url, media_dir=media, load_demo=False,
+    app = bootstrap(Settings(_env_file=None, database_url=url, media_dir=media, load_demo=False,
                           mock_latency_seconds=3600))
     app.upgrade_schema()
     scene_id = create_demo(app)["scene_ids"][0]
+    with app.db.session() as s:
+        first_shot = live_versions(s, scene_id)[0].shot_id
     log_path = workdir / "worker.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "rushes.cli", "worker"], cwd=workdir,
@@ -109,15 +116,17 @@ def confirm_to_claim(url: str, workdir: Path, confirms: int) -> list[float]:
         time.sleep(0.5)
         for i in range(confirms):
             time.sleep(random.uniform(0.0, 0.3))  # land at a random point of the worker's idle poll
-            take_id, _ = confirm_take(app, scene_id, f"bench-{i}")
+            # A retake of the first shot: there is always a render to claim, even once kept clips cover the rest.
+            take_id, _ = confirm_take(app, scene_id, f"bench-{i}", draws=DrawRequest(retake=frozenset({first_shot})))
             committed = time.monotonic()
             while not claimed(take_id):
                 if time.monotonic() - committed > 30:
                     raise RuntimeError("no claim within 30 s")
                 time.sleep(0.001)
             latencies.append(time.monotonic() - committed)
-            cancel_take(app, take_id)
-            _wait(lambda: _take_finished(app, take_id), 30, "the cancelled take to end")
+            with contextlib.suppress(Conflict):  # it may have ended on its own: nothing left to cancel
+                cancel_take(app, take_id)
+            _wait(lambda take_id=take_id: _take_finished(app, take_id), 120, "the cancelled take's paid render to arrive")
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
@@ -142,8 +151,8 @@ def _wait(predicate: Callable[[], bool], timeout: float, what: str) -> None:
 
 
 def seed_noop_jobs(url: str, count: int) -> None:
-    """The rows a claim needs (account, project, scene, shot) and `count` due jobs of kind 'noop'."""
-    app = Rushes(Settings(_env_file=None, database_url=url, media_dir=Path(tempfile.gettempdir()), load_demo=False))
+    """The rows a claim needs (account, project, scene, shots) and `count` due jobs of kind 'noop'."""
+    app = bootstrap(Settings(_env_file=None, database_url=url, media_dir=Path(tempfile.gettempdir()), load_demo=False))
     app.upgrade_schema()
     with app.db.session() as s:
         account = m.Account(name="bench")
@@ -155,11 +164,12 @@ def seed_noop_jobs(url: str, count: int) -> None:
         scene = m.Scene(project_id=project.id, number=1, title="bench")
         s.add(scene)
         s.flush()
-        shot = m.Shot(scene_id=scene.id)
-        s.add(shot)
+        # One shot per job: the database allows one open job per shot and kind.
+        shots = [m.Shot(scene_id=scene.id) for _ in range(count)]
+        s.add_all(shots)
         s.flush()
         s.add_all([m.RenderJob(kind="noop", account_id=account.id, scene_id=scene.id, shot_id=shot.id, payload={})
-                   for _ in range(count)])
+                   for shot in shots])
     app.db.dispose()
 
 
