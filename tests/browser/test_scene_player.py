@@ -298,7 +298,9 @@ def test_mse_cut_presents_every_frame_in_order(page, static_server, fragmented_c
     frames = result["frames"]
     scene_frames = [round(t * FPS - 0.005) for t, _count in frames]
     assert scene_frames == sorted(scene_frames) and len(set(scene_frames)) == len(scene_frames)  # in order
-    assert scene_frames[0] <= 31 and scene_frames[-1] >= 67  # 1.3 s .. 2.8 s, through the cut at 48
+    # From the seek at 1.25 s (frame 30) to 2.8 s, through the cut at 48; a busy machine may drop the
+    # first few frames after play, so the first one seen need only come well before the cut.
+    assert scene_frames[0] <= 40 and scene_frames[-1] >= 67
     skipped = 0
     for (a, pa), (b, pb) in zip(zip(scene_frames, (n for _t, n in frames)), zip(scene_frames[1:], (n for _t, n in frames[1:]))):
         # A missed callback shows as both counts moving on together; only media moving on alone is a gap.

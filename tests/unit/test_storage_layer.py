@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.unit.python_source import parse
+
 SRC = Path(__file__).resolve().parents[2] / "src" / "rushes"
 BUILDERS = {"select", "update", "insert", "delete", "text", "exists", "union_all"}
 RUNNERS = {"execute", "scalar", "scalars", "query", "get_bind", "exec_driver_sql"}
@@ -27,7 +29,7 @@ def is_model(node: ast.expr) -> bool:
 
 
 def runs_statements(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(), filename=str(path))
+    tree = parse(path)
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sqlalchemy"):

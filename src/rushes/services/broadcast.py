@@ -205,10 +205,12 @@ class Broadcaster:
 
         url = make_url(self.rushes.db.url).set(drivername="postgresql")
         dsn = url.render_as_string(hide_password=False)
+        failures = 0
         while not self._stopping.is_set():
             try:
                 with psycopg.connect(dsn, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    failures = 0
                     self._loop.call_soon_threadsafe(self._wake.set)  # catch up on anything sent while away
                     while not self._stopping.is_set():
                         for note in conn.notifies(timeout=0.5):
@@ -216,7 +218,9 @@ class Broadcaster:
             except Exception:
                 if self._stopping.is_set():
                     return
-                log.warning("LISTEN connection lost; reconnecting", exc_info=True)
+                failures += 1
+                # The traceback once per outage: a database that stays away must not fill the log.
+                log.warning("LISTEN connection lost (%d tries); reconnecting", failures, exc_info=failures == 1)
                 self._stopping.wait(1.0)
 
     def _notified(self, payload: str) -> None:

@@ -59,13 +59,15 @@ def create_app(rushes: Rushes | None = None, run_worker: bool = False, load_demo
         threading.Thread(target=_warm_attributor, args=(rushes,), name="attribution-warm-up", daemon=True).start()
         from rushes.services.broadcast import Broadcaster
 
-        app.state.broadcaster = Broadcaster(rushes)
-        await app.state.broadcaster.start()
+        # Held here as well as on app.state: a second lifespan of the same app (two test clients) must
+        # not leave this one's LISTEN thread running when it replaces the state's.
+        broadcaster = app.state.broadcaster = Broadcaster(rushes)
+        await broadcaster.start()
         try:
             yield
         finally:
             app.state.stopping = True  # ends open event streams so shutdown does not hang
-            await app.state.broadcaster.stop()
+            await broadcaster.stop()
             if worker is not None:
                 # Drains off the event loop: steps under way finish (or their leases are handed back).
                 import asyncio
