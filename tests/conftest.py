@@ -10,7 +10,9 @@ from __future__ import annotations
 import pytest
 
 
-
+# First: pytest-xdist's own hook turns xdist_group marks into node-id suffixes, so marks added after it
+# are ignored and the groups silently spread over both workers (each then building its own world).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.nodeid.startswith("tests/browser/"):
