@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rushes.services.confirm import confirm_take
 from tests.browser.clips import FRAME_CODE_JS, scene_clips
@@ -32,10 +33,20 @@ def covered_js(start: float, end: float) -> str:
       for (let k = 0; k < b.length; k++) if (b.start(k) <= {start} && b.end(k) >= {end}) return true; return false; }}"""
 
 
+BUFFER_STATE_JS = """() => { const p = document.getElementById('film-player');
+  const v = p.shadowRoot.querySelector('video.sp-video'), b = v ? v.buffered : {length: 0}, ranges = [];
+  for (let k = 0; k < b.length; k++) ranges.push([b.start(k), b.end(k)]);
+  return {ranges, time: p.currentTime, shots: p.shots.map((s) => [s.start, s.duration, s.state]),
+          mode: p.mediaMode, error: v && v.error && v.error.message, stats: p.bufferStats}; }"""
+
+
 def play_across(page: Page, start: float, until: float, rate: float, ready: float) -> None:
     """Seek to `start`, wait until the window holds up to `ready` (past the scene cut), then play past `until`."""
     page.evaluate(f"document.getElementById('film-player').seek({start})")
-    page.wait_for_function(covered_js(start + 0.1, ready), timeout=60_000)
+    try:
+        page.wait_for_function(covered_js(start + 0.1, ready), timeout=60_000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"[{start + 0.1}, {ready}] never buffered: {page.evaluate(BUFFER_STATE_JS)}") from None
     page.evaluate(f"(async () => {{ const p = document.getElementById('film-player'); p.playbackRate = {rate}; await p.play(); }})()")
     page.wait_for_function(f"() => document.getElementById('film-player').currentTime > {until}", timeout=60_000)
     page.evaluate("document.getElementById('film-player').pause()")
