@@ -4,15 +4,14 @@ outside any transaction, and keep it in the media store. It needs no service, so
 from __future__ import annotations
 
 import logging
-import time
 from fractions import Fraction
 
-from rushes.domain.jobs import JobKind, JobState
+from rushes.domain.jobs import JobKind
+from rushes.jobs.cut_step import keep_assembled_cut
 from rushes.jobs.port import JobRecord
-from rushes.jobs.queue import end_job
 from rushes.jobs.registry import task
-from rushes.jobs.steps import locked_job, set_progress, start_local_job
-from rushes.media.cut_export import Reel, assemble_cut
+from rushes.jobs.steps import start_local_job
+from rushes.media.cut_export import Reel
 from rushes.media.edit_decisions import frame_of
 from rushes.store import clips as clip_store
 
@@ -43,19 +42,6 @@ def work_film(rushes, job: JobRecord, owner: str) -> None:
     payload = start_local_job(rushes, job.id, owner, "the film export")
     if payload is None:
         return
-    began = time.perf_counter()
     reels, rate, chapters = film_reels(rushes, payload["plan"])
-
-    def progress(fraction: float) -> None:
-        set_progress(rushes, job.id, owner, 0.95 * fraction)
-
-    data, method = assemble_cut(reels, rate, progress, chapters=chapters)
-    key = rushes.media.put(data, "mp4")
-    seconds = time.perf_counter() - began
-    with rushes.db.session() as session:
-        row = locked_job(session, job.id, owner)
-        row.payload = {**row.payload, "key": key, "method": method, "size_bytes": len(data),
-                       "frames": sum(r.frames for r in reels), "rate": str(rate), "seconds": round(seconds, 3)}
-        row.progress = 1.0
-        end_job(session, row, JobState.SUCCEEDED)
+    key, method, seconds = keep_assembled_cut(rushes, job.id, owner, reels, rate, chapters)
     log.info("project %s: film exported (%s) as %s in %.2f s", payload.get("project_id"), method, key, seconds)
