@@ -87,10 +87,9 @@ class ClipCheck(Check):
     poster_url: str | None
 
 
-class ShotDetail(Answer):
-    id: int
-    version: int
-    position: int
+class ShotFields(Answer):
+    """What the shot list says of a shot, as every answer that shows a shot gives it."""
+
     code: str
     duration: Number
     action: str
@@ -99,6 +98,12 @@ class ShotDetail(Answer):
     setting: str
     camera: str
     sfx: str
+
+
+class ShotDetail(ShotFields):
+    id: int
+    version: int
+    position: int
     prompt: PromptCheck
     start_frame: FrameCheck | None
     end_frame: FrameCheck | None  # None for a start-frame-only shot

@@ -6,14 +6,14 @@ from typing import Any, Literal
 
 from rushes.domain.stages import Stage
 from rushes.domain.staleness import Freshness
-from rushes.web.api.catalog_schemas import ShotDetail
+from rushes.web.api.catalog_schemas import ShotDetail, ShotFields
 from rushes.web.api.take_schemas import JobStateOut
 from rushes.web.schemas import Answer, Number
 
 FrameKind = Literal["start", "end"]
 
 
-class ShotVersionOut(Answer):
+class ShotVersionOut(ShotFields):
     """One shot-list version: its fields as they were then."""
 
     shot_id: int
@@ -22,14 +22,6 @@ class ShotVersionOut(Answer):
     deleted: bool
     note: str | None
     created_at: str | None
-    code: str
-    duration: Number
-    action: str
-    dialogue: str
-    characters: list[str]
-    setting: str
-    camera: str
-    sfx: str
 
 
 class ShotOrderItem(Answer):
