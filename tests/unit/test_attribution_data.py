@@ -27,7 +27,7 @@ def test_the_data_set_is_big_varied_and_balanced() -> None:
     lengths = [len(n.description.split()) for n in notes]
     assert sum(x <= 3 for x in lengths) >= 100 and sum(x >= 30 for x in lengths) >= 50
     with_codes = sum(1 for n in notes if re.search(r"\b\d{1,2}[a-hA-H]\b", n.description))
-    assert 0.2 * len(notes) <= with_codes <= 0.8 * len(notes)
+    assert 0.15 * len(notes) <= with_codes <= 0.8 * len(notes)  # the blind-style writers seldom write codes
 
 
 def test_labels_are_consistent_with_the_routing_table() -> None:
@@ -121,3 +121,18 @@ def test_the_blind_set_is_as_written_on_scenes_of_its_own() -> None:
         request = request_for(note)
         assert request.shot is not None and request.shot.code == note.shot and request.category is None
         assert note.scene in _scenes()
+
+
+def test_the_writers_notes_train_on_scenes_of_their_own() -> None:
+    """Notes by writers who saw only the spec, a premise and a register: training data, never a test's scenes."""
+    writers = [n for n in load_notes("train") + load_notes("calibration") if n.id.startswith("notes_train_writers-")]
+    assert len(writers) >= 2000
+    scenes = {n.scene for n in writers}
+    assert len(scenes) >= 20 and len({n.persona for n in writers}) == 9
+    per_scene = Counter((n.scene, n.stage) for n in writers)
+    assert all(per_scene[(scene, stage)] == 22 for scene in scenes for stage in (7, 8, 9, 10))  # as instructed
+    assert scenes.isdisjoint({n.scene for n in load_notes("test") + load_notes("holdout") + load_notes("blind")})
+    held = {n.scene for n in writers if n.split == "calibration"}
+    assert held and held < scenes  # some writers' scenes calibrate the threshold, on voices not the corpus author's
+    timing = [n for n in writers if n.category == "timing"]
+    assert timing and all(n.stage == 7 for n in timing)

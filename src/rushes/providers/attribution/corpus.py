@@ -7,7 +7,8 @@ The sources are terse so that a person can write and read many notes quickly:
     C 4C e +4B @c | oil can jumps hands     label, pinned shot, fields, neighbour, cut position | note
 
 Labels: C = stage 10 continuity, D = stage 8 definition, A = stage 9 prompts, T = stage 7 timing,
-N = stage 7 narrative, X = no stage (the attributor should abstain). The JSONL files are what the
+N = stage 7 narrative, X = no stage (the attributor should abstain). Writers who worked blind, from the
+spec alone, gave one JSON line per note instead (notes_train_writers.jsonl; see WRITERS.md). The JSONL files are what the
 model and the bench read; `python -m rushes.providers.attribution.corpus` rewrites them and a unit
 test checks they are in step with the sources.
 """
@@ -41,7 +42,10 @@ ELEMENT_KINDS = {"char": "character", "loc": "location", "prop": "prop"}
 # Which source files make which split; calibration is a fixed slice of the train sources.
 SOURCES = {"test": ("notes_test.txt",), "train": ("notes_train.txt", "notes_train_context.txt", "notes_train_registers.txt"),
            "holdout": ("notes_holdout.txt",)}
-SCENE_FILES = ("scenes_test.json", "scenes_train.json", "scenes_holdout.json")
+SCENE_FILES = ("scenes_test.json", "scenes_train.json", "scenes_holdout.json", "scenes_train_writers.json")
+# Notes by writers who saw only the routing spec, a scene they made up and a register (as the blind set
+# was written), one JSON line each with the writer's stage; see source/WRITERS.md.
+WRITERS_SOURCE = "notes_train_writers.jsonl"
 
 CODE_IN_TEXT = re.compile(r"(?<![\w.])(\d{1,2})\s?([a-hA-H])(?![\w'])")
 END_WORDS = re.compile(r"\b(end frame|last frame|ends?\b|ending)", re.IGNORECASE)
@@ -178,9 +182,46 @@ def parse_source(path: Path, split: str, scenes: dict[str, dict]) -> list[dict]:
     return rows
 
 
+# Writers give a stage only; a stage-7 note is about timing when its words (or the writer's reason) are.
+TIMING_WORDS = re.compile(r"\b(duration|durations|timing|pac(e|ing|ed)|too (long|short|quick|fast|slow)|longer|shorter|"
+                          r"trim\w*|split\w*|merge\w*|drag\w*|rushed|hold\w*|seconds?|\d+ ?s\b|length|beat)", re.IGNORECASE)
+
+
+def writer_row(row: dict, number: int, scenes: dict[str, dict]) -> dict:
+    """A writer's note as a training row: the stage as written, the rest filled as for the text sources."""
+    stage = row["stage"]
+    if stage is None:
+        label = "X"
+    elif stage == 7:
+        label = "T" if TIMING_WORDS.search(row["description"] + " " + row.get("why", "")) else "N"
+    else:
+        label = {8: "D", 9: "A", 10: "C"}[stage]
+    scene = scenes[row["scene"]]
+    shot = next((s for s in scene["shots"] if s["code"] == row["shot"]), None)
+    if shot is None:
+        raise ValueError(f"{WRITERS_SOURCE}:{number}: shot {row['shot']} is not in scene {row['scene']}")
+    text = row["description"].strip()
+    named = list(dict.fromkeys(m.group(1) + m.group(2).upper() for m in CODE_IN_TEXT.finditer(text)))
+    note_id = f"notes_train_writers-{number:04d}"
+    category = LABEL_CODES[label][1]
+    return {
+        "id": note_id, "split": "train", "scene": row["scene"], "shot": row["shot"], "at": min(max(0.0, float(row["at"])), float(shot["duration"])),
+        "description": text, "stage": stage, "category": category,
+        "shots": (named or [row["shot"]]) if stage is not None else [],
+        "fields": list(_default_fields(label, text, scene)), "picked": _picked(note_id, category),
+        "persona": row["register"],
+    }
+
+
+def parse_writers(path: Path, scenes: dict[str, dict]) -> list[dict]:
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [writer_row(json.loads(line), number, scenes) for number, line in enumerate(lines, 1)]
+
+
 # Whole scenes are held back for calibration, so the temperature and the abstention threshold are
-# fitted on scenes the model has not read, as the test split's and real users' scenes will be.
-CALIBRATION_SCENES = ("courtroom", "wedding-tent")
+# fitted on scenes the model has not read, as the test split's and real users' scenes will be; two of
+# them are writers' scenes, so the threshold also meets voices other than the corpus author's.
+CALIBRATION_SCENES = ("courtroom", "wedding-tent", "greenhouse", "tailor-shop")
 
 
 def calibration_slice(note_id: str, scene: str | None) -> bool:
@@ -198,6 +239,9 @@ def build(split: str) -> list[dict]:
         if path.exists():
             rows.extend(parse_source(path, split, scenes))
     if split == "train":
+        writers = SOURCE_DIR / WRITERS_SOURCE
+        if writers.exists():
+            rows.extend(parse_writers(writers, scenes))
         legacy = SOURCE_DIR / "legacy_notes.jsonl"
         if legacy.exists():
             rows.extend(json.loads(line) for line in legacy.read_text(encoding="utf-8").splitlines() if line.strip())
