@@ -84,6 +84,11 @@ def test_jumps_between_shots_go_to_stage_10(attributor: LocalAttributor, text: s
 )
 def test_reviewer_registers_and_jargon(attributor: LocalAttributor, text: str, stage: int, category: str) -> None:
     out = ask(attributor, text, pinned=False)
+    if out.stage is None and "cut off at the end" in text:
+        # Writers send a line clipped by the cut to 9 or (asking for seconds) to 7, and "at the end of 1C"
+        # is also how end-frame notes begin: asking, with Prompts first, is an honest answer; a route elsewhere is not.
+        assert out.reason.startswith("too vague to route: it could be Prompts (9)"), out.reason
+        return
     assert (out.stage, out.category) == (stage, category), out.reason
 
 
@@ -114,14 +119,16 @@ def test_the_scene_is_read_quotes_looks_and_cuts() -> None:
     base = dict(shot=PINNED, neighbours=NEIGHBOURS, scene_elements=ELEMENTS)
     quoted = read_note(AttributionRequest('"Last one, Theo" sounds robotic', **base))
     assert quoted.quoted_lines == ["Last one, Theo. I mean it."] and "qline" in quoted.normalised
-    assert "x:quotes_dialogue" in quoted.dense and "p:quote+audio" in quoted.dense
+    assert "x:quotes_dialogue" in quoted.dense and quoted.cues["audio"]
+    # the lexicon's cue groups find words to quote; the model reads the words and the scene, not the groups
+    assert not any(key.startswith(("q:", "p:")) for key in quoted.dense)
     unquoted = read_note(AttributionRequest("you said that on tuesday is rushed", **base))
     assert unquoted.quoted_lines == ["You said that on Tuesday."]  # three words in a row from the line
     look = read_note(AttributionRequest("her curls are gone", **base))
     assert look.look_words == ["curls"] and "x:look_words" in look.dense
     on_cut = read_note(AttributionRequest("the glass jumps", shot_time=0.2, **base))
     mid = read_note(AttributionRequest("the glass jumps", shot_time=3.0, **base))
-    assert "p:cut+jump" in on_cut.dense and "x:near_cut" not in mid.dense
+    assert "x:near_cut" in on_cut.dense and on_cut.cues["jump"] and "x:near_cut" not in mid.dense
     bare = read_note(AttributionRequest('"Last one, Theo" sounds robotic'))
     assert not bare.quoted_lines and "x:has_scene" not in bare.dense
 

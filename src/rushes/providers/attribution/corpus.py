@@ -218,9 +218,9 @@ def parse_writers(path: Path, scenes: dict[str, dict]) -> list[dict]:
     return [writer_row(json.loads(line), number, scenes) for number, line in enumerate(lines, 1)]
 
 
-# Whole scenes are held back for calibration, so the temperature and the abstention threshold are
-# fitted on scenes the model has not read, as the test split's and real users' scenes will be; two of
-# them are writers' scenes, so the threshold also meets voices other than the corpus author's.
+# Whole scenes are held back together: the calibration scenes are the first fold of the cross-fit that
+# fits the temperature and the abstention threshold (model.train); two of them are writers' scenes, so
+# that fold also holds voices other than the corpus author's.
 CALIBRATION_SCENES = ("courtroom", "wedding-tent", "greenhouse", "tailor-shop")
 
 

@@ -11,7 +11,7 @@ from rushes.domain.issues import CATEGORY_LABELS, IssueCategory
 from rushes.providers.attribution import fields as field_rules
 from rushes.providers.attribution.base import Attribution, AttributionRequest
 from rushes.providers.attribution.dataset import ABSTAIN, LABELS
-from rushes.providers.attribution.features import STOPWORDS, NoteReading, read_note
+from rushes.providers.attribution.features import STOPWORDS, NoteReading, praise_only, read_note
 from rushes.providers.attribution.model import STAGES, AttributionModel, default_model, stage_probabilities
 
 WHAT_IT_MEANS = {
@@ -149,7 +149,7 @@ def _abstain_reason(reading: NoteReading, staged: np.ndarray, says_none: bool, p
         why = "this does not read as a note (no words it recognises)"
     elif says_none and cues.get("offpipe") and not cues.get("audio") and not cues.get("pace"):
         why = "this reads as a question about the app or the project, not about the scene's shots"
-    elif says_none and (cues.get("praise") or "g:praise_symbol" in dense) and "p:praise_only" in dense:
+    elif says_none and praise_only(reading):
         why = "this reads as praise: nothing to fix"
     else:
         top = np.argsort(-staged)[:2]
