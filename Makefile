@@ -27,6 +27,7 @@ bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_player.py
 	$(BIN)/python bench/bench_notifications.py
 	$(BIN)/python bench/bench_attribution.py
+	$(BIN)/python bench/bench_attribution_choices.py
 	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_streams.py
 	$(BIN)/python bench/bench_integrity.py

@@ -1,9 +1,11 @@
 """Accuracy, abstention, calibration, confusion and latency of the local attributor on held-out notes.
 
 Run: .venv/bin/python bench/bench_attribution.py
-The model is trained on the train split and calibrated on the calibration split; the TEST split (its
-own scenes, written first), the HOLDOUT set (written last, in another style) and the BLIND set (450
-notes by nine writers who never saw the training notes, on five scenes of their own) never feed back.
+The model is trained on the train and calibration splits (the corpus author's notes and 3,198 notes by
+32 writers who worked like the blind set's), its threshold fitted on cross-fitted predictions; the TEST
+split (its own scenes, written first), the HOLDOUT set (written last, in another style) and the BLIND
+set (450 notes by nine writers who never saw the training notes, on five scenes of their own) never
+feed back. bench_attribution_choices.py measures the choices on the dev half and the writers' scenes.
 The blind set is scored by stage, as its writers labelled it; its final half (three scenes fixed
 before any look) is the headline, its dev half is where failures were read.
 """
