@@ -19,7 +19,7 @@ WHAT_IT_MEANS = {
     1: "how {element} is defined for the whole scene (stage 8 Visual Definition)",
     2: "the shot's video prompt, {part} part (stage 9 Prompts)",
     3: "shot timing and pacing in the shot list (stage 7 Shot List)",
-    4: "the story beats, action or shot order in the shot list (stage 7 Shot List)",
+    4: "the action, the words, the camera or the shot order in the shot list (stage 7 Shot List)",
 }
 SHORT = {0: "Frames (10)", 1: "Visual Definition (8)", 2: "Prompts (9)", 3: "Shot List timing (7)",
          4: "Shot List story (7)"}
