@@ -19,3 +19,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group("browser"))
         elif "two_studios" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("studios"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist starts its workers
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Train (or load) the attribution model once, in the controller, before any worker starts.
+
+    It is cached on disk by a digest of its data, so the workers load it in a second; on a cold cache
+    each worker would otherwise train it itself (about 40 s), and a live app's first suggestion would
+    wait for that training while a browser test waits ten seconds for it.
+    """
+    if hasattr(session.config, "workerinput"):
+        return  # a worker: the controller has already stored it
+    from rushes.providers.attribution.model import default_model
+
+    default_model()
