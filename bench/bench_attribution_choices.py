@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
+from rushes.providers.attribution import corpus
 from rushes.providers.attribution import model as M
 from rushes.providers.attribution.dataset import BLIND_DEV_SCENES, LabelledNote, load_notes, request_for
 from rushes.providers.attribution.features import read_note
@@ -61,7 +62,7 @@ def without_scene_context(notes: list[LabelledNote], calibration: list[LabelledN
 
 
 def is_writers(note: LabelledNote) -> bool:
-    return note.id.startswith(M.WRITERS_SOURCE)
+    return note.id.startswith(corpus.WRITERS_SOURCE.removesuffix(".jsonl") + "-")
 
 
 def main() -> None:

@@ -205,7 +205,8 @@ def writer_row(row: dict, number: int, scenes: dict[str, dict]) -> dict:
     note_id = f"notes_train_writers-{number:04d}"
     category = LABEL_CODES[label][1]
     return {
-        "id": note_id, "split": "train", "scene": row["scene"], "shot": row["shot"], "at": min(max(0.0, float(row["at"])), float(shot["duration"])),
+        "id": note_id, "split": "train", "scene": row["scene"], "shot": row["shot"],
+        "at": min(max(0.0, float(row["at"])), float(shot["duration"])),
         "description": text, "stage": stage, "category": category,
         "shots": (named or [row["shot"]]) if stage is not None else [],
         "fields": list(_default_fields(label, text, scene)), "picked": _picked(note_id, category),

@@ -267,7 +267,7 @@ def praise_only(reading: NoteReading) -> bool:
 def _dense(reading: NoteReading) -> dict[str, float]:
     """What the n-grams cannot see: the note read against its scene and cut, and the marks of gibberish.
 
-    The hand-made cue groups (lexicon.py) are not model inputs any more: with notes by two dozen
+    The hand-made cue groups (lexicon.py) are not model inputs any more: with notes by 32 more
     writers to learn from, they cost accuracy on writers the corpus never met (README, "Attribution");
     they still find the words that fields and reasons quote.
     """

@@ -45,13 +45,9 @@ WRONG_ROUTE_COST = 3.0
 # cross-validation on the training scenes (stage top-1 on those notes 0.881 at 1, 0.899 at 3; on
 # all notes 0.921 and 0.925), never on the test, holdout or blind notes.
 REGISTER_SOURCE, REGISTER_WEIGHT = "notes_train_registers-", 3.0
-# Notes by the writers who, like the blind set's, saw only the spec, a scene and a register.
-WRITERS_SOURCE, WRITERS_WEIGHT = "notes_train_writers-", 1.0
 
 
 def note_weight(note: LabelledNote) -> float:
-    if note.id.startswith(WRITERS_SOURCE):
-        return WRITERS_WEIGHT
     return REGISTER_WEIGHT if note.id.startswith(REGISTER_SOURCE) else 1.0
 
 
@@ -204,8 +200,6 @@ def fit_threshold(probs: np.ndarray, labels: list[int]) -> float:
 
     A wrong route costs the user a re-render; a question costs a click. So a wrong answer counts
     WRONG_ROUTE_COST times a needless question, and at most MAX_FALSE_ABSTENTION of staged notes go back.
-    (The plain cost rule on the calibrated odds, answering from 1 - 1 / WRONG_ROUTE_COST, did worse on
-    the blind dev half and in cross-validation over the writers' scenes: 0.875 / 0.922 against 0.920 / 0.942.)
     """
     y = np.asarray([STAGES.index(STAGE_OF[label]) for label in labels])
     probs = stage_probabilities(probs)
